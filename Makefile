@@ -1,0 +1,56 @@
+# Cities Network plugin: `make demo` (the main job), `make test` (what CI runs), `make quality`.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+# Python 3.12 (what current Open edX runs) where it is installed, else python3.
+PYTHON ?= $(shell for p in python3.12 $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.12*/bin/python3.12 2>/dev/null) python3; do \
+            $$p -c 'import sys' >/dev/null 2>&1 && { command -v $$p || echo $$p; } && break; done)
+VENV ?= .venv
+VPY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: help venv demo test quality requirements system-deps clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+system-deps: ## install the system libraries the Python packages build against (Debian, as root)
+	@bash scripts/system_deps.sh
+
+$(STAMP): requirements/quality.txt requirements/test.txt requirements/base.txt setup.py | system-deps
+	@echo "Creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version))"
+	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	@$(VPY) -m pip install --quiet --upgrade pip
+	@$(VPY) -m pip install --quiet -r requirements/quality.txt
+	@$(VPY) -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+test: $(STAMP) ## the whole suite: SQLite, then MariaDB, for the LMS and Studio hosts
+	@VENV=$(VENV) bash scripts/test_tiers.sh
+
+quality: $(STAMP) ## lint, import order, PII, setting and toggle annotations, migrations
+	@VENV=$(VENV) bash scripts/quality.sh
+
+demo: $(STAMP) ## seed a demo network in .demo/ and serve it on 127.0.0.1:$(PORT)
+	@mkdir -p .demo
+	@$(VPY) manage.py migrate --noinput -v0
+	@$(VPY) manage.py cities_network_demo
+	@echo
+	@echo "Open http://127.0.0.1:$(PORT)/login/ and sign in with one of the logins above."
+	@echo "  Django admin          http://127.0.0.1:$(PORT)/admin/"
+	@echo "  Cities API            http://127.0.0.1:$(PORT)/cities-network/api/v1/cities/"
+	@echo "  API schema (OpenAPI)  http://127.0.0.1:$(PORT)/cities-network/api/v1/schema/"
+	@echo "Stop with Ctrl-C. The data stays in .demo/; 'make clean' removes it."
+	@$(VPY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+requirements: ## recompile the pinned requirements/*.txt from the *.in files
+	$(VPY) -m pip install --quiet pip-tools
+	cd requirements && for f in base test quality dev; do \
+		../$(VPY) -m piptools compile --quiet --allow-unsafe --no-emit-index-url --strip-extras --upgrade \
+		--output-file $$f.txt $$f.in; done
+
+clean: ## remove the virtualenv, the demo database and reports
+	rm -rf $(VENV) .demo .annotation_reports .tox build *.egg-info

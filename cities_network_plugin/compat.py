@@ -1,0 +1,164 @@
+"""
+The seam between the plugin and edx-platform.
+
+Everything that exists only inside edx-platform (course overviews, enrollments, grades, certificates, course
+roles, Studio's tagging wrapper) is reached through the backend named by ``CITIES_NETWORK_PLATFORM_BACKEND``.
+The default backend imports edx-platform lazily, inside each method, so the plugin imports and runs without
+the platform; the test host and the demo select a stand-in backend with the same methods.
+
+Every method returns plain data (``CourseInfo``, tuples, strings), never platform model instances, so nothing
+outside this module depends on the platform's models.
+"""
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+from opaque_keys.edx.keys import CourseKey
+
+
+@dataclass(frozen=True)
+class CourseInfo:
+    """What the plugin needs to know of a course."""
+
+    course_key: CourseKey
+    display_name: str
+    org: str
+    start: datetime.datetime | None = None
+    end: datetime.datetime | None = None
+
+
+@dataclass(frozen=True)
+class CourseOutcome:
+    """A learner's standing in a course, as used to backfill awards."""
+
+    user_id: int
+    course_key: CourseKey
+    passed: bool
+    grade: float | None = None
+    certificate_mode: str | None = None  # set when the learner holds a valid certificate
+
+
+class PlatformBackend(Protocol):
+    """The operations the plugin asks of the platform."""
+
+    def get_course(self, course_key: CourseKey) -> CourseInfo | None:
+        """The course, or None when it does not exist."""
+
+    def list_courses(self, orgs: Iterable[str] | None = None) -> list[CourseInfo]:
+        """Courses, optionally only those of the given organisations."""
+
+    def is_enrolled(self, user, course_key: CourseKey) -> bool:
+        """Whether ``user`` holds an active enrollment in the course."""
+
+    def is_course_staff(self, user, course_key: CourseKey) -> bool:
+        """Whether ``user`` is staff or instructor of the course."""
+
+    def iter_course_outcomes(self, course_keys: Iterable[CourseKey] | None = None) -> Iterator[CourseOutcome]:
+        """Every learner's passing state and certificate, for backfills."""
+
+
+class EdxPlatformBackend:
+    """The backend used inside edx-platform. Each import is local: the modules exist only there."""
+
+    def get_course(self, course_key: CourseKey) -> CourseInfo | None:
+        from openedx.core.djangoapps.content.course_overviews.models import (  # pylint: disable=import-error,import-outside-toplevel
+            CourseOverview,
+        )
+
+        try:
+            overview = CourseOverview.get_from_id(course_key)
+        except CourseOverview.DoesNotExist:
+            return None
+        return _course_info(overview)
+
+    def list_courses(self, orgs: Iterable[str] | None = None) -> list[CourseInfo]:
+        from openedx.core.djangoapps.content.course_overviews.models import (  # pylint: disable=import-error,import-outside-toplevel
+            CourseOverview,
+        )
+
+        overviews = CourseOverview.get_all_courses(orgs=list(orgs) if orgs is not None else None)
+        return [_course_info(overview) for overview in overviews]
+
+    def is_enrolled(self, user, course_key: CourseKey) -> bool:
+        from common.djangoapps.student.models import CourseEnrollment  # pylint: disable=import-error,import-outside-toplevel
+
+        return bool(CourseEnrollment.is_enrolled(user, course_key))
+
+    def is_course_staff(self, user, course_key: CourseKey) -> bool:
+        from common.djangoapps.student.roles import (  # pylint: disable=import-error,import-outside-toplevel
+            CourseInstructorRole,
+            CourseStaffRole,
+        )
+
+        return CourseStaffRole(course_key).has_user(user) or CourseInstructorRole(course_key).has_user(user)
+
+    def iter_course_outcomes(self, course_keys: Iterable[CourseKey] | None = None) -> Iterator[CourseOutcome]:
+        from lms.djangoapps.certificates.models import GeneratedCertificate  # pylint: disable=import-error,import-outside-toplevel
+        from lms.djangoapps.grades.models import PersistentCourseGrade  # pylint: disable=import-error,import-outside-toplevel
+
+        grades = PersistentCourseGrade.objects.all()
+        certificates = GeneratedCertificate.objects.filter(status="downloadable")
+        if course_keys is not None:
+            course_keys = list(course_keys)
+            grades = grades.filter(course_id__in=course_keys)
+            certificates = certificates.filter(course_id__in=course_keys)
+        modes = {(c.user_id, str(c.course_id)): c.mode for c in certificates.only("user_id", "course_id", "mode")}
+        for grade in grades.only("user_id", "course_id", "passed_timestamp", "percent_grade").iterator():
+            yield CourseOutcome(
+                user_id=grade.user_id,
+                course_key=grade.course_id,
+                passed=grade.passed_timestamp is not None,
+                grade=grade.percent_grade,
+                certificate_mode=modes.get((grade.user_id, str(grade.course_id))),
+            )
+
+
+def _course_info(overview) -> CourseInfo:
+    return CourseInfo(
+        course_key=overview.id,
+        display_name=overview.display_name or str(overview.id),
+        org=overview.org,
+        start=overview.start,
+        end=overview.end,
+    )
+
+
+@lru_cache(maxsize=8)
+def _load_backend(path: str) -> PlatformBackend:
+    return import_string(path)()
+
+
+def backend() -> PlatformBackend:
+    """The platform backend named by the ``CITIES_NETWORK_PLATFORM_BACKEND`` setting."""
+    return _load_backend(settings.CITIES_NETWORK_PLATFORM_BACKEND)
+
+
+def get_course(course_key: CourseKey) -> CourseInfo | None:
+    """The course, or None when the platform does not know it."""
+    return backend().get_course(course_key)
+
+
+def list_courses(orgs: Iterable[str] | None = None) -> list[CourseInfo]:
+    """Courses known to the platform, optionally only those of ``orgs``."""
+    return backend().list_courses(orgs)
+
+
+def is_enrolled(user, course_key: CourseKey) -> bool:
+    """Whether ``user`` is enrolled in the course."""
+    return backend().is_enrolled(user, course_key)
+
+
+def is_course_staff(user, course_key: CourseKey) -> bool:
+    """Whether ``user`` is staff or instructor of the course."""
+    return backend().is_course_staff(user, course_key)
+
+
+def iter_course_outcomes(course_keys: Iterable[CourseKey] | None = None) -> Iterator[CourseOutcome]:
+    """Every learner's passing state and certificate, for backfills."""
+    return backend().iter_course_outcomes(course_keys)

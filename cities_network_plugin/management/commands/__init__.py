@@ -1,0 +1,1 @@
+"""Management commands of the plugin, all named ``cities_network_<verb>``."""

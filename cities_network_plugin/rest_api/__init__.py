@@ -1,0 +1,1 @@
+"""The plugin's REST API; each version lives in its own package."""

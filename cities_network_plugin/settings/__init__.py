@@ -1,0 +1,1 @@
+"""Settings applied to the LMS and Studio through the edx-django-utils plugin API."""

@@ -1,0 +1,41 @@
+"""
+Defaults for every ``CITIES_NETWORK_*`` setting, applied to the LMS and Studio settings modules.
+
+A default is only written where the operator has not set the value already: Open edX applies plugin
+settings after its own, so clobbering here would silently undo an operator's configuration.
+"""
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # .. setting_name: CITIES_NETWORK_NAME
+    # .. setting_default: "Cities of Learning Network"
+    # .. setting_description: Name of the network itself, shown as a badge issuer, in emails and on pages.
+    "CITIES_NETWORK_NAME": "Cities of Learning Network",
+    # .. setting_name: CITIES_NETWORK_CONTACT_EMAIL
+    # .. setting_default: "info@learningcities.net"
+    # .. setting_description: Address of the network's managers: the sender and recipient of network emails.
+    "CITIES_NETWORK_CONTACT_EMAIL": "info@learningcities.net",
+    # .. setting_name: CITIES_NETWORK_PLATFORM_BACKEND
+    # .. setting_default: "cities_network_plugin.compat.EdxPlatformBackend"
+    # .. setting_description: Dotted path of the class through which the plugin reads edx-platform data
+    #   (courses, enrollments, grades, certificates, course roles). Test hosts and the demo name a stand-in.
+    # .. setting_warning: Change it only outside edx-platform; inside the platform the default is the right one.
+    "CITIES_NETWORK_PLATFORM_BACKEND": "cities_network_plugin.compat.EdxPlatformBackend",
+    # .. setting_name: CITIES_NETWORK_API_PAGE_SIZE
+    # .. setting_default: 50
+    # .. setting_description: Default page size of the REST API's lists (callers may ask up to 200 with
+    #   ``?page_size=``).
+    "CITIES_NETWORK_API_PAGE_SIZE": 50,
+}
+
+
+def apply_defaults(settings, defaults: dict[str, Any]) -> None:
+    """Set each default on ``settings`` unless the operator already set it."""
+    for name, value in defaults.items():
+        if not hasattr(settings, name):
+            setattr(settings, name, value)
+
+
+def plugin_settings(settings) -> None:
+    """Apply the defaults; called by edx-django-utils for the ``common`` settings type."""
+    apply_defaults(settings, DEFAULTS)

@@ -1,0 +1,1 @@
+"""City tenancy: cities, their Open edX organisations and sites, and who may act for them."""

@@ -1,0 +1,136 @@
+"""
+Plain functions over cities, their organisations and their teams.
+
+Views, serializers, the admin and other domains call these instead of touching the models, so the rules
+(which org belongs where, who may hold which role) live in one place.
+"""
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
+
+from . import permissions
+from .models import ORG_SHORT_NAME_VALIDATOR, City, CityOrganization, CityRole, CityRoleName
+
+log = logging.getLogger(__name__)
+
+
+def get_city(slug: str) -> City | None:
+    """The city with this slug, or None."""
+    return City.objects.filter(slug=slug).first()
+
+
+def as_course_key(course_key) -> CourseKey:
+    """Parse a course key, with an error message that names the bad value."""
+    if isinstance(course_key, CourseKey):
+        return course_key
+    try:
+        return CourseKey.from_string(str(course_key))
+    except InvalidKeyError as exc:
+        raise ValidationError(
+            f"'{course_key}' is not a valid course key (expected e.g. course-v1:Org+Num+Run)."
+        ) from exc
+
+
+def city_for_org(org: str) -> City | None:
+    """The city that owns the Open edX organisation ``org`` (short names compare case-insensitively)."""
+    return City.objects.filter(organizations__org__iexact=org).first()
+
+
+def city_for_course(course_key) -> City | None:
+    """The city of a course's organisation (the ``org`` of its key), or None when no city claims it."""
+    return city_for_org(as_course_key(course_key).org)
+
+
+def city_for_request(request) -> City | None:
+    """The city served by the request's site, if that site belongs to a city."""
+    try:
+        site = getattr(request, "site", None) or get_current_site(request)
+    except Exception:  # pylint: disable=broad-except
+        # Without django.contrib.sites configured there is no site to look up; that is not an error here.
+        log.debug("No site for request %s", getattr(request, "path", ""), exc_info=True)
+        return None
+    if site is None or getattr(site, "pk", None) is None:
+        return None
+    return City.objects.filter(site_id=site.pk).first()
+
+
+def cities_of_user(user) -> QuerySet:
+    """The cities where ``user`` holds a role (not the network managers' all-cities view)."""
+    if not getattr(user, "is_authenticated", False):
+        return City.objects.none()
+    return City.objects.filter(roles__user_id=user.pk).distinct()
+
+
+def roles_of_user(user) -> dict[str, str]:
+    """``{city slug: role}`` for every city where ``user`` holds a role."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    return dict(CityRole.objects.filter(user_id=user.pk).values_list("city__slug", "role"))
+
+
+def find_user(identifier: str):
+    """A user by username or email address, or a ValidationError that says which one was not found."""
+    user_model = get_user_model()
+    identifier = (identifier or "").strip()
+    if not identifier:
+        raise ValidationError("Give the person's username or email address.")
+    field = "email__iexact" if "@" in identifier else "username"
+    try:
+        return user_model.objects.get(**{field: identifier})
+    except user_model.DoesNotExist as exc:
+        raise ValidationError(f"No account was found for '{identifier}'.") from exc
+    except user_model.MultipleObjectsReturned as exc:
+        raise ValidationError(f"Several accounts use '{identifier}'; give the username instead.") from exc
+
+
+def set_member(city: City, user, role: str, acting_user=None) -> CityRole:
+    """Give ``user`` the ``role`` in ``city`` (replacing any other role they held there)."""
+    if role not in CityRoleName.values:
+        raise ValidationError(f"'{role}' is not a city role; use one of: {', '.join(CityRoleName.values)}.")
+    with transaction.atomic():
+        member, created = CityRole.objects.select_for_update().get_or_create(
+            city=city, user=user, defaults={"role": role, "created_by": acting_user}
+        )
+        if not created and member.role != role:
+            member.role = role
+            member.save(update_fields=["role"])
+    permissions.forget(user)
+    return member
+
+
+def remove_member(city: City, user) -> bool:
+    """Take away ``user``'s role in ``city``; True when there was one."""
+    deleted, _ = CityRole.objects.filter(city=city, user=user).delete()
+    permissions.forget(user)
+    return bool(deleted)
+
+
+def team_of(city: City) -> QuerySet:
+    """The city's team, admins first."""
+    return CityRole.objects.filter(city=city).select_related("user").order_by("role", "user__username")
+
+
+def add_organization(city: City, org: str, name: str = "") -> CityOrganization:
+    """Claim the Open edX organisation ``org`` for ``city``; an org belongs to one city only."""
+    ORG_SHORT_NAME_VALIDATOR(org)
+    existing = CityOrganization.objects.filter(org__iexact=org).select_related("city").first()
+    if existing is not None:
+        if existing.city_id != city.pk:
+            raise ValidationError(f"The organisation '{org}' already belongs to {existing.city.name}.")
+        return existing
+    try:
+        with transaction.atomic():
+            organization, _ = CityOrganization.objects.get_or_create(
+                org=org, defaults={"city": city, "name": name}
+            )
+    except IntegrityError as exc:  # a concurrent claim of the same org
+        raise ValidationError(f"The organisation '{org}' was claimed by another city meanwhile.") from exc
+    return organization

@@ -1,0 +1,116 @@
+"""
+Settings shared by the LMS and Studio test hosts: a minimal Django project shaped like edx-platform.
+
+The database is SQLite by default; ``CITIES_NETWORK_TEST_DB=mysql`` switches to the MariaDB server on
+127.0.0.1:3306 (user ``root``, empty password), the way Open edX runs in production.
+"""
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SECRET_KEY = "test-host-only-not-a-secret"  # noqa: S105 - a throwaway key for tests and the local demo
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en"
+SITE_ID = 1
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+
+_DB = os.environ.get("CITIES_NETWORK_TEST_DB", "sqlite")
+if _DB == "mysql":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.mysql",
+            "NAME": os.environ.get("CITIES_NETWORK_MYSQL_DB", "cities_network"),
+            "USER": os.environ.get("CITIES_NETWORK_MYSQL_USER", "root"),
+            "PASSWORD": os.environ.get("CITIES_NETWORK_MYSQL_PASSWORD", ""),
+            "HOST": os.environ.get("CITIES_NETWORK_MYSQL_HOST", "127.0.0.1"),
+            "PORT": os.environ.get("CITIES_NETWORK_MYSQL_PORT", "3306"),
+            "OPTIONS": {"charset": "utf8mb4"},
+            "TEST": {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"},
+        }
+    }
+elif _DB == "sqlite":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("CITIES_NETWORK_SQLITE_PATH", ":memory:"),
+        }
+    }
+else:
+    raise RuntimeError(f"CITIES_NETWORK_TEST_DB must be 'sqlite' or 'mysql', not {_DB!r}")
+
+# What edx-platform itself installs before the plugins.
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.sites",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "tests.host.platform_standin",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.contrib.sites.middleware.CurrentSiteMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [str(Path(__file__).resolve().parent / "templates")],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+STATIC_URL = "/static/"
+STATIC_ROOT = str(REPO_ROOT / ".demo" / "static")
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/cities-network/api/v1/cities/"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests; never in production
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+}
+# edx-drf-extensions' JWT settings, as the platform sets them.
+JWT_AUTH = {
+    "JWT_ISSUERS": [{"ISSUER": "http://127.0.0.1/oauth2", "AUDIENCE": "lms-key",
+                     "SECRET_KEY": "lms-secret-for-tests-only-0123456789"}],
+    "JWT_DECODE_HANDLER": "edx_rest_framework_extensions.auth.jwt.decoder.jwt_decode_handler",
+    "JWT_AUTH_HEADER_PREFIX": "JWT",
+    "JWT_ISSUER": "http://127.0.0.1/oauth2",
+    "JWT_AUDIENCE": "lms-key",
+    "JWT_SECRET_KEY": "lms-secret-for-tests-only-0123456789",
+    "JWT_ALGORITHM": "HS256",
+    "JWT_AUTH_COOKIE": "edx-jwt-cookie",
+    "JWT_PUBLIC_SIGNING_JWK_SET": None,
+}
+
+# The host's stand-in for edx-platform. Set before the plugin's settings run, which must keep it.
+CITIES_NETWORK_PLATFORM_BACKEND = "tests.host.platform_standin.backend.StandinBackend"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"cities_network_plugin": {"handlers": ["console"], "level": "WARNING"}},
+}
