@@ -4,6 +4,7 @@ import datetime
 import jwt
 import pytest
 from django.conf import settings
+from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
 from cities_network_plugin.tenancy.models import City, CityRole
@@ -160,10 +161,12 @@ def test_city_admin_of_a_gets_403_or_404_on_every_object_of_b(api, admin_a, admi
 
 
 @pytest.mark.django_db
-def test_schema_is_public_and_lists_our_endpoints(api):
+def test_schema_is_public_and_lists_our_endpoints(api, capsys):
     response = api.get("/cities-network/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     schema = response.json()
+    validate_schema(schema)  # the OpenAPI 3 JSON schema, as drf-spectacular ships it
+    assert "Warning" not in capsys.readouterr().err  # every view and authenticator is described
     assert schema["openapi"].startswith("3.")
     assert "/cities-network/api/v1/cities/" in schema["paths"]
     assert "/cities-network/api/v1/cities/{slug}/team/" in schema["paths"]
