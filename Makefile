@@ -43,6 +43,9 @@ demo: $(STAMP) ## seed a demo network in .demo/ and serve it on 127.0.0.1:$(PORT
 	@echo "  Django admin          http://127.0.0.1:$(PORT)/admin/"
 	@echo "  Cities API            http://127.0.0.1:$(PORT)/cities-network/api/v1/cities/"
 	@echo "  API schema (OpenAPI)  http://127.0.0.1:$(PORT)/cities-network/api/v1/schema/"
+	@echo "  Join form             http://127.0.0.1:$(PORT)/cities-network/join/"
+	@echo "  Onboarding (API)      http://127.0.0.1:$(PORT)/cities-network/api/v1/cities/vilnius/onboarding/"
+	@echo "Emails the demo sends are written to .demo/emails/."
 	@echo "Stop with Ctrl-C. The data stays in .demo/; 'make clean' removes it."
 	@$(VPY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 

@@ -1,2 +1,3 @@
 """Registers every domain's Django admin (Django's autodiscovery imports this module)."""
+from .onboarding import admin as onboarding_admin  # noqa: F401
 from .tenancy import admin as tenancy_admin  # noqa: F401

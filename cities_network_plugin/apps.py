@@ -40,3 +40,6 @@ class CitiesNetworkPluginConfig(AppConfig):
         },
         "settings_config": _settings_config(),
     }
+
+    def ready(self):
+        from . import signals  # noqa: F401 pylint: disable=import-outside-toplevel,unused-import

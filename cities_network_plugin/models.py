@@ -1,2 +1,14 @@
 """Imports every domain's models so that Django finds them under the ``cities_network_plugin`` label."""
+from .onboarding.models import (  # noqa: F401
+    CityOnboarding,
+    CityStepProgress,
+    CommunityCall,
+    CommunityCallAttendance,
+    ImpactReview,
+    IntroductoryMeeting,
+    OnboardingStage,
+    OnboardingStep,
+    Stakeholder,
+    StepProgressHistory,
+)
 from .tenancy.models import City, CityOrganization, CityRole, NetworkManager  # noqa: F401

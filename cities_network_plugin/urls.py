@@ -4,8 +4,11 @@ in both the LMS and Studio.
 """
 from django.urls import include, path
 
+from .web import join
+
 app_name = "cities_network_plugin"
 
 urlpatterns = [
     path("api/v1/", include("cities_network_plugin.rest_api.v1.urls")),
+    path("join/", join.join, name="join"),
 ]

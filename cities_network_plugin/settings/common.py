@@ -26,6 +26,24 @@ DEFAULTS: dict[str, Any] = {
     # .. setting_description: Default page size of the REST API's lists (callers may ask up to 200 with
     #   ``?page_size=``).
     "CITIES_NETWORK_API_PAGE_SIZE": 50,
+    # .. setting_name: CITIES_NETWORK_ONBOARDING_MIN_OPPORTUNITIES
+    # .. setting_default: 3
+    # .. setting_description: How many published learning opportunities complete the onboarding step
+    #   "Create learning opportunities".
+    "CITIES_NETWORK_ONBOARDING_MIN_OPPORTUNITIES": 3,
+    # .. setting_name: CITIES_NETWORK_ONBOARDING_CORE_TEAM_SIZE
+    # .. setting_default: 3
+    # .. setting_description: How many people (city admins and core-team members) complete "Form a core team".
+    "CITIES_NETWORK_ONBOARDING_CORE_TEAM_SIZE": 3,
+    # .. setting_name: CITIES_NETWORK_ONBOARDING_MIN_STAKEHOLDERS
+    # .. setting_default: 2
+    # .. setting_description: How many stakeholders, engaged or partners, complete "Engage stakeholders".
+    "CITIES_NETWORK_ONBOARDING_MIN_STAKEHOLDERS": 2,
+    # .. setting_name: CITIES_NETWORK_JOIN_RATE_LIMIT
+    # .. setting_default: "5/h"
+    # .. setting_description: How many express-interest forms one address may send, per second (s), minute
+    #   (m), hour (h) or day (d), e.g. "5/h".
+    "CITIES_NETWORK_JOIN_RATE_LIMIT": "5/h",
 }
 
 

@@ -114,3 +114,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"cities_network_plugin": {"handlers": ["console"], "level": "WARNING"}},
 }
+
+# Celery: tasks run in-process in the default tiers; the worker tier points at the real Redis broker.
+CELERY_BROKER_URL = os.environ.get("CITIES_NETWORK_CELERY_BROKER", "redis://127.0.0.1:6379/0")
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("CITIES_NETWORK_CELERY_EAGER", "1") == "1"
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

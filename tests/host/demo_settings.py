@@ -12,5 +12,7 @@ DATABASES = {
         "NAME": os.environ.get("CITIES_NETWORK_DEMO_DB", str(REPO_ROOT / ".demo" / "demo.sqlite3")),  # noqa: F405
     }
 }
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Emails the demo sends (stage reached, join requests) are written as files an operator can open.
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = str(REPO_ROOT / ".demo" / "emails")  # noqa: F405
 LOGGING["loggers"]["cities_network_plugin"]["level"] = "INFO"  # noqa: F405

@@ -4,19 +4,29 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
 from ... import __version__
-from . import views
+from .views import onboarding, tenancy
+
+CITY = "cities/<slug:slug>/"
 
 api_patterns = [
-    path("cities/", views.CityListView.as_view(), name="api-v1-cities"),
-    path("cities/<slug:slug>/", views.CityDetailView.as_view(), name="api-v1-city"),
-    path("cities/<slug:slug>/team/", views.CityTeamView.as_view(), name="api-v1-city-team"),
-    path("cities/<slug:slug>/team/<str:username>/", views.CityTeamMemberView.as_view(), name="api-v1-city-team-member"),
-    path("cities/<slug:slug>/organizations/", views.CityOrganizationsView.as_view(), name="api-v1-city-orgs"),
-    path(
-        "cities/<slug:slug>/organizations/<str:org>/",
-        views.CityOrganizationDetailView.as_view(),
-        name="api-v1-city-org",
-    ),
+    path("cities/", tenancy.CityListView.as_view(), name="api-v1-cities"),
+    path(CITY, tenancy.CityDetailView.as_view(), name="api-v1-city"),
+    path(f"{CITY}team/", tenancy.CityTeamView.as_view(), name="api-v1-city-team"),
+    path(f"{CITY}team/<str:username>/", tenancy.CityTeamMemberView.as_view(), name="api-v1-city-team-member"),
+    path(f"{CITY}organizations/", tenancy.CityOrganizationsView.as_view(), name="api-v1-city-orgs"),
+    path(f"{CITY}organizations/<str:org>/", tenancy.CityOrganizationDetailView.as_view(), name="api-v1-city-org"),
+    # Onboarding
+    path(f"{CITY}onboarding/", onboarding.OnboardingView.as_view(), name="api-v1-onboarding"),
+    path(f"{CITY}onboarding/<slug:step_key>/", onboarding.OnboardingStepView.as_view(), name="api-v1-onboarding-step"),
+    path(f"{CITY}onboarding/<slug:step_key>/history/", onboarding.OnboardingStepHistoryView.as_view(),
+         name="api-v1-onboarding-step-history"),
+    path(f"{CITY}stakeholders/", onboarding.StakeholderListView.as_view(), name="api-v1-stakeholders"),
+    path(f"{CITY}stakeholders/<int:pk>/", onboarding.StakeholderDetailView.as_view(), name="api-v1-stakeholder"),
+    path(f"{CITY}introductory-meetings/", onboarding.IntroductoryMeetingListView.as_view(),
+         name="api-v1-introductory-meetings"),
+    path(f"{CITY}impact-reviews/", onboarding.ImpactReviewListView.as_view(), name="api-v1-impact-reviews"),
+    path("community-calls/", onboarding.CommunityCallListView.as_view(), name="api-v1-community-calls"),
+    path("community-calls/<int:pk>/", onboarding.CommunityCallDetailView.as_view(), name="api-v1-community-call"),
 ]
 
 urlpatterns = api_patterns + [
@@ -35,6 +45,10 @@ urlpatterns = api_patterns + [
                 "VERSION": f"v1 ({__version__})",
                 "SCHEMA_PATH_PREFIX": r"/cities-network/api/v1",
                 "COMPONENT_SPLIT_REQUEST": True,
+                "ENUM_NAME_OVERRIDES": {
+                    "CityStatusEnum": "cities_network_plugin.tenancy.models.CityStatus",
+                    "StepStatusEnum": "cities_network_plugin.onboarding.models.StepStatus",
+                },
             },
         ),
         name="api-v1-schema",

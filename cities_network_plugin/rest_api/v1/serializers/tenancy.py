@@ -2,8 +2,8 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from ...tenancy import api as tenancy_api
-from ...tenancy.models import COUNTRY_VALIDATOR, City, CityOrganization, CityRole, CityRoleName
+from ....tenancy import api as tenancy_api
+from ....tenancy.models import COUNTRY_VALIDATOR, City, CityOrganization, CityRole, CityRoleName
 
 
 class CityOrganizationSerializer(serializers.ModelSerializer):

@@ -1,72 +1,26 @@
-"""
-Views of API v1. They stay thin: permission checks ask ``tenancy.permissions``, writes call ``tenancy.api``.
-
-A city the caller may not see answers 404 (not 403), so the API does not reveal which cities exist; a city
-the caller sees but may not change answers 403.
-"""
-from django.conf import settings
+"""Views of API v1 for cities, their organisations and their teams; writes call ``tenancy.api``."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from drf_spectacular.openapi import AutoSchema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ...tenancy import api as tenancy_api
-from ...tenancy import permissions
-from ...tenancy.models import CityOrganization, CityRole
-from .authentication import AUTHENTICATION_CLASSES
-from .permissions import CityPermission, IsNetworkManager
-from .schema import document
-from .serializers import (
+from ....tenancy import api as tenancy_api
+from ....tenancy import permissions
+from ....tenancy.models import CityOrganization, CityRole
+from ..permissions import IsNetworkManager
+from ..schema import document
+from ..serializers.tenancy import (
     CityOrganizationSerializer,
     CitySerializer,
     OrganizationWriteSerializer,
     TeamMemberSerializer,
     TeamMemberWriteSerializer,
 )
-
-
-class Pagination(PageNumberPagination):
-    """Page-numbered lists; ``?page_size=`` up to 200."""
-
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-    def get_page_size(self, request):
-        self.page_size = settings.CITIES_NETWORK_API_PAGE_SIZE
-        return super().get_page_size(request)
-
-
-class ApiViewMixin:
-    """What every v1 view shares: authentication, OpenAPI schema generation and pagination."""
-
-    authentication_classes = AUTHENTICATION_CLASSES
-    permission_classes = (IsAuthenticated,)
-    pagination_class = Pagination
-    schema = AutoSchema()
-
-
-class CityScopedMixin(ApiViewMixin):
-    """Views under ``cities/<slug>/``: the city is resolved once, among the cities the caller may see."""
-
-    permission_classes = (IsAuthenticated, CityPermission)
-    city_write_action = permissions.ADMINISTER
-
-    def get_city(self):
-        if not hasattr(self, "_city"):
-            self._city = get_object_or_404(  # pylint: disable=attribute-defined-outside-init
-                permissions.cities_for(self.request.user, permissions.VIEW), slug=self.kwargs["slug"]
-            )
-        return self._city
-
-
-def _raise_as_drf(exc: DjangoValidationError):
-    raise ValidationError({"detail": exc.messages}) from exc
+from .base import ApiViewMixin, CityScopedMixin, raise_as_drf
 
 
 class CityListView(ApiViewMixin, generics.ListCreateAPIView):
@@ -128,7 +82,7 @@ class CityTeamView(CityScopedMixin, generics.ListAPIView):
                 city, writer.validated_data["user"], writer.validated_data["role"], acting_user=request.user
             )
         except DjangoValidationError as exc:
-            _raise_as_drf(exc)
+            raise_as_drf(exc)
         return Response(
             TeamMemberSerializer(member).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED
         )
@@ -179,7 +133,7 @@ class CityOrganizationsView(CityScopedMixin, generics.ListAPIView):
             with transaction.atomic():
                 organization = tenancy_api.add_organization(city, **writer.validated_data)
         except DjangoValidationError as exc:
-            _raise_as_drf(exc)
+            raise_as_drf(exc)
         return Response(CityOrganizationSerializer(organization).data, status=status.HTTP_201_CREATED)
 
 

@@ -1,0 +1,1 @@
+"""Serializers of API v1, one module per domain."""

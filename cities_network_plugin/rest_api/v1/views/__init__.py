@@ -1,0 +1,1 @@
+"""Views of API v1, one module per domain."""

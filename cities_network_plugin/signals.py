@@ -1,0 +1,9 @@
+"""
+Connects every domain's receivers; imported by ``CitiesNetworkPluginConfig.ready``.
+
+Receivers are connected here rather than through the plugin API's ``signals_config`` so that they are active
+in every process that loads the app (LMS, Studio, Celery workers, the demo, tests).
+"""
+from .onboarding import receivers as onboarding_receivers
+
+__all__ = ["onboarding_receivers"]

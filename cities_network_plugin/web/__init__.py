@@ -1,0 +1,1 @@
+"""Server-rendered pages: the learner-facing LMS pages and the Studio city console."""
