@@ -13,6 +13,8 @@ echo "--- feature toggle annotations (edx-toggles)"
 toggle_config=$("$BIN/python" -c 'import code_annotations.contrib.config as c, os; print(os.path.dirname(c.__file__))')
 "$BIN/code_annotations" static_find_annotations --config_file "$toggle_config/feature_toggle_annotations.yaml" \
     --source_path cities_network_plugin --report_path .annotation_reports --lint --report
+echo "--- docs/settings.md matches the annotations"
+"$BIN/python" scripts/settings_reference.py --check
 echo "--- migrations match the models"
 "$BIN/python" -m django makemigrations --check --dry-run
 echo "Quality checks passed."

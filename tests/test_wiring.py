@@ -90,3 +90,23 @@ def test_every_setting_is_annotated_for_the_reference():
     for name in common.DEFAULTS:
         assert name.startswith("CITIES_NETWORK_")
         assert f"# .. setting_name: {name}\n" in source, f"{name} has no setting annotation"
+
+
+def test_every_toggle_is_annotated():
+    from edx_toggles.toggles import SettingToggle  # pylint: disable=import-outside-toplevel
+
+    from cities_network_plugin import toggles  # pylint: disable=import-outside-toplevel
+
+    source = Path(toggles.__file__).read_text(encoding="utf-8")
+    found = [value for value in vars(toggles).values() if isinstance(value, SettingToggle)]
+    assert found
+    for toggle in found:
+        assert f"# .. toggle_name: {toggle.name}\n" in source, f"{toggle.name} has no toggle annotation"
+
+
+def test_settings_reference_is_current():
+    result = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "scripts/settings_reference.py", "--check"], cwd=REPO_ROOT, capture_output=True,
+        text=True, timeout=60, check=False,
+    )
+    assert result.returncode == 0, result.stderr

@@ -5,10 +5,18 @@ Django's own model permissions are not consulted: who may see and change a city'
 ``tenancy.permissions``, the same rules the REST API and the pages use. An object outside the caller's scope
 answers 404 (Django's admin would otherwise redirect with a message naming the object's id).
 """
+from django.contrib import admin
 from django.http import Http404
 
 from . import permissions
 from .models import City
+
+
+class ScopedCityFilter(admin.RelatedFieldListFilter):
+    """A list filter on a city field that offers only the cities the user may see."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(city.pk, str(city)) for city in permissions.cities_for(request.user).order_by("name")]
 
 
 class CityScopedAdminMixin:
@@ -63,6 +71,27 @@ class CityScopedAdminMixin:
     def has_delete_permission(self, request, obj=None):
         return request.user.is_staff and self._may_write(request, obj)
 
+    def get_list_filter(self, request):
+        # Filters on a city foreign key would otherwise list every city of the network.
+        scoped = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and self._points_to_city(entry):
+                entry = (entry, ScopedCityFilter)
+            scoped.append(entry)
+        return scoped
+
+    def _points_to_city(self, path: str) -> bool:
+        model = self.model
+        for part in path.split("__"):
+            try:
+                field = model._meta.get_field(part)
+            except Exception:  # pylint: disable=broad-except
+                return False
+            if not field.is_relation:
+                return False
+            model = field.related_model
+        return model is City
+
     def get_queryset(self, request):
         return permissions.scope(super().get_queryset(request), request.user, permissions.VIEW, self.city_field)
 
@@ -97,4 +126,4 @@ class NetworkManagersOnlyAdminMixin:
         return self.has_module_permission(request)
 
 
-__all__ = ["CityScopedAdminMixin", "NetworkManagersOnlyAdminMixin"]
+__all__ = ["CityScopedAdminMixin", "NetworkManagersOnlyAdminMixin", "ScopedCityFilter"]

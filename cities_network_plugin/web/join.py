@@ -56,10 +56,11 @@ class JoinForm(forms.Form):
         if data.get("nickname"):
             raise forms.ValidationError(_("This form could not be sent."))
         name, country = data.get("city_name"), data.get("country")
-        if name and country and City.objects.filter(name__iexact=name.strip(), country=country).exists():
+        known = City.objects.filter(name__iexact=(name or "").strip(), country=country).first() if country else None
+        if known is not None:
             raise forms.ValidationError(
                 _("%(city)s is already known to the network. Write to %(email)s and the team will help you."),
-                params={"city": name, "email": settings.CITIES_NETWORK_CONTACT_EMAIL},
+                params={"city": known.name, "email": settings.CITIES_NETWORK_CONTACT_EMAIL},
             )
         return data
 

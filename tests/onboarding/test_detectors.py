@@ -18,10 +18,11 @@ from cities_network_plugin.onboarding.models import (
 )
 from cities_network_plugin.tenancy import api as tenancy_api
 from cities_network_plugin.tenancy.models import City, CityRoleName
+
 from tests.host.platform_standin.models import StandinCourse
 
 TODAY = datetime.date(2026, 6, 1)
-NOW = datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.timezone.utc)
+NOW = datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
