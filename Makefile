@@ -49,10 +49,10 @@ demo: $(STAMP) ## seed a demo network in .demo/ and serve it on 127.0.0.1:$(PORT
 	@echo "Stop with Ctrl-C. The data stays in .demo/; 'make clean' removes it."
 	@$(VPY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
-requirements: ## recompile the pinned requirements/*.txt from the *.in files
-	$(VPY) -m pip install --quiet pip-tools
+requirements: ## recompile the pinned requirements/*.txt from the *.in files (with Python 3.11, the oldest supported)
+	python3.11 -m venv .venv-compile && .venv-compile/bin/pip install --quiet pip-tools
 	cd requirements && for f in base test quality dev; do \
-		../$(VPY) -m piptools compile --quiet --allow-unsafe --no-emit-index-url --strip-extras --upgrade \
+		../.venv-compile/bin/python -m piptools compile --quiet --allow-unsafe --no-emit-index-url --strip-extras --upgrade \
 		--output-file $$f.txt $$f.in; done
 
 clean: ## remove the virtualenv, the demo database and reports

@@ -62,6 +62,12 @@ class PlatformBackend(Protocol):
     def iter_course_outcomes(self, course_keys: Iterable[CourseKey] | None = None) -> Iterator[CourseOutcome]:
         """Every learner's passing state and certificate, for backfills."""
 
+    def create_taxonomy(self, name: str, description: str, export_id: str):
+        """Create a content-tagging taxonomy that course authors of every organisation may use."""
+
+    def tag_object(self, object_id: str, taxonomy, values: list[str]) -> None:
+        """Replace the object's tags of ``taxonomy`` with ``values``, as Studio does."""
+
 
 class EdxPlatformBackend:
     """The backend used inside edx-platform. Each import is local: the modules exist only there."""
@@ -119,6 +125,20 @@ class EdxPlatformBackend:
             )
 
 
+    def create_taxonomy(self, name: str, description: str, export_id: str):
+        from openedx.core.djangoapps.content_tagging import api as tagging  # pylint: disable=import-error,import-outside-toplevel
+
+        taxonomy = tagging.create_taxonomy(name=name, description=description, allow_multiple=True,
+                                           allow_free_text=False, export_id=export_id)
+        tagging.set_taxonomy_orgs(taxonomy, all_orgs=True)
+        return taxonomy
+
+    def tag_object(self, object_id: str, taxonomy, values: list[str]) -> None:
+        from openedx.core.djangoapps.content_tagging import api as tagging  # pylint: disable=import-error,import-outside-toplevel
+
+        tagging.tag_object(object_id, taxonomy, values)
+
+
 def _course_info(overview) -> CourseInfo:
     return CourseInfo(
         course_key=overview.id,
@@ -157,6 +177,16 @@ def is_enrolled(user, course_key: CourseKey) -> bool:
 def is_course_staff(user, course_key: CourseKey) -> bool:
     """Whether ``user`` is staff or instructor of the course."""
     return backend().is_course_staff(user, course_key)
+
+
+def create_taxonomy(name: str, description: str, export_id: str):
+    """Create a taxonomy available to course authors of every organisation."""
+    return backend().create_taxonomy(name, description, export_id)
+
+
+def tag_object(object_id: str, taxonomy, values: list[str]) -> None:
+    """Set an object's tags in ``taxonomy``, through Studio's tagging wrapper."""
+    backend().tag_object(object_id, taxonomy, values)
 
 
 def add_demo_course(course_key: CourseKey, display_name: str, start=None, end=None) -> CourseInfo:

@@ -11,4 +11,11 @@ from .onboarding.models import (  # noqa: F401
     Stakeholder,
     StepProgressHistory,
 )
+from .opportunities.models import (  # noqa: F401
+    Opportunity,
+    OpportunityCompletion,
+    Playlist,
+    PlaylistItem,
+    PlaylistProgress,
+)
 from .tenancy.models import City, CityOrganization, CityRole, NetworkManager  # noqa: F401

@@ -4,11 +4,15 @@ in both the LMS and Studio.
 """
 from django.urls import include, path
 
-from .web import join
+from .web import join, learner
 
 app_name = "cities_network_plugin"
 
 urlpatterns = [
     path("api/v1/", include("cities_network_plugin.rest_api.v1.urls")),
     path("join/", join.join, name="join"),
+    # Learner pages (LMS)
+    path("c/<slug:slug>/", learner.city_page, name="city"),
+    path("o/<uuid:uuid>/", learner.opportunity_page, name="opportunity"),
+    path("p/<uuid:uuid>/", learner.playlist_page, name="playlist"),
 ]

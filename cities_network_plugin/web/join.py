@@ -4,6 +4,7 @@ The public "express interest" form at ``/cities-network/join/``: a city asks to 
 It creates a prospective city with the first onboarding step done (the applicant's introduction as its
 evidence) and tells the network managers. Validated, CSRF-protected and rate-limited per client address.
 """
+import django
 from django import forms
 from django.conf import settings
 from django.db import transaction
@@ -18,6 +19,9 @@ from ..onboarding.notifications import join_requested
 from ..tenancy.models import COUNTRY_VALIDATOR, City, CityStatus, validate_timezone
 from .ratelimit import is_limited
 
+# Django 5 asks forms to say which scheme a bare "example.org" gets; Django 4.2 has no such option.
+URL_FIELD_OPTIONS = {"assume_scheme": "https"} if django.VERSION >= (5, 0) else {}
+
 
 class JoinForm(forms.Form):
     """What the network needs to hear from a city that wants to join."""
@@ -30,7 +34,7 @@ class JoinForm(forms.Form):
     organisation = forms.CharField(label=_("Your organisation"), max_length=255)
     contact_name = forms.CharField(label=_("Your name"), max_length=128)
     contact_email = forms.EmailField(label=_("Your email address"))
-    website = forms.URLField(label=_("Website (optional)"), required=False)
+    website = forms.URLField(label=_("Website (optional)"), required=False, **URL_FIELD_OPTIONS)
     timezone = forms.CharField(label=_("Time zone (optional)"), required=False, max_length=64,
                                help_text=_("For example Europe/Vilnius."))
     vision = forms.CharField(

@@ -53,6 +53,13 @@ INSTALLED_APPS = [
     "rest_framework",
     "tests.host.platform_standin",
 ]
+# Studio's content tagging (openedx-core), where installed, as on a current platform.
+try:
+    import openedx_tagging  # noqa: F401
+
+    INSTALLED_APPS.append("openedx_tagging")
+except ImportError:
+    pass
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

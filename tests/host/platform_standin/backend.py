@@ -41,6 +41,26 @@ class StandinBackend:
         )
         return _info(course)
 
+    def create_taxonomy(self, name: str, description: str, export_id: str):
+        """Studio's wrapper also opens the taxonomy to every organisation; the stand-in has no org rules."""
+        from openedx_tagging import api as tagging_api  # pylint: disable=import-outside-toplevel
+
+        return tagging_api.create_taxonomy(name=name, description=description, allow_multiple=True,
+                                           allow_free_text=False, export_id=export_id)
+
+    def tag_object(self, object_id: str, taxonomy, values: list[str]) -> None:
+        """Tag through openedx_tagging and announce it, as Studio's tagging views do."""
+        from openedx_events.content_authoring.data import ContentObjectChangedData  # pylint: disable=import-outside-toplevel
+        from openedx_events.content_authoring.signals import (  # pylint: disable=import-outside-toplevel
+            CONTENT_OBJECT_ASSOCIATIONS_CHANGED,
+        )
+        from openedx_tagging import api as tagging_api  # pylint: disable=import-outside-toplevel
+
+        tagging_api.tag_object(object_id, taxonomy, values)
+        CONTENT_OBJECT_ASSOCIATIONS_CHANGED.send_event(
+            content_object=ContentObjectChangedData(object_id=object_id, changes=["tags"])
+        )
+
     def is_enrolled(self, user, course_key: CourseKey) -> bool:
         return StandinEnrollment.objects.filter(user_id=user.pk, course_key=str(course_key), is_active=True).exists()
 

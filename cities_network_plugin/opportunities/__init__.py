@@ -1,0 +1,1 @@
+"""Learning opportunities (courses and off-platform activities) tagged by city, and playlists of them."""
