@@ -1,3 +1,4 @@
 """Registers every domain's Django admin (Django's autodiscovery imports this module)."""
 from .onboarding import admin as onboarding_admin  # noqa: F401
+from .opportunities import admin as opportunities_admin  # noqa: F401
 from .tenancy import admin as tenancy_admin  # noqa: F401

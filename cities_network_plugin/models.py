@@ -8,7 +8,6 @@ from .onboarding.models import (  # noqa: F401
     IntroductoryMeeting,
     OnboardingStage,
     OnboardingStep,
-    Stakeholder,
     StepProgressHistory,
 )
 from .opportunities.models import (  # noqa: F401
@@ -18,4 +17,4 @@ from .opportunities.models import (  # noqa: F401
     PlaylistItem,
     PlaylistProgress,
 )
-from .tenancy.models import City, CityOrganization, CityRole, NetworkManager  # noqa: F401
+from .tenancy.models import City, CityOrganization, CityRole, NetworkManager, Stakeholder  # noqa: F401

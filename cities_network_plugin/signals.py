@@ -5,5 +5,6 @@ Receivers are connected here rather than through the plugin API's ``signals_conf
 in every process that loads the app (LMS, Studio, Celery workers, the demo, tests).
 """
 from .onboarding import receivers as onboarding_receivers
+from .opportunities import receivers as opportunity_receivers
 
-__all__ = ["onboarding_receivers"]
+__all__ = ["onboarding_receivers", "opportunity_receivers"]

@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from cities_network_plugin.onboarding.models import CityOnboarding
+from cities_network_plugin.opportunities.models import Opportunity, Playlist
 from cities_network_plugin.tenancy import permissions
 from cities_network_plugin.tenancy.models import City, CityOrganization, CityRole
 
@@ -26,6 +28,12 @@ def test_demo_seeds_a_network_and_is_idempotent():
     assert permissions.can(users.get(username="ruta"), permissions.ADMINISTER, City.objects.get(slug="vilnius"))
     assert not permissions.has_any_city_role(users.get(username="learner"))
     assert users.get(username="learner").check_password("demo-password")
+    # Cities at different onboarding stages, with opportunities (some in person, with coordinates) and playlists.
+    stages = dict(CityOnboarding.objects.values_list("city__slug", "current_stage__number"))
+    assert stages == {"vilnius": 5, "rotterdam": 3, "fermo": 2, "novi-sad": 1}
+    assert Opportunity.objects.published().filter(latitude__isnull=False).count() >= 4
+    assert Opportunity.objects.filter(course_key__isnull=False).count() == 4
+    assert Playlist.objects.filter(status="published").count() == 3
 
 
 @pytest.mark.django_db

@@ -2,28 +2,16 @@
 import datetime
 
 from django.utils import timezone
-from opaque_keys.edx.keys import CourseKey
 
-from .. import compat
 from ..onboarding import api as onboarding_api
 from ..onboarding.detectors import evaluate_city
 from ..onboarding.models import (
     CommunityCall,
     CommunityCallAttendance,
-    EngagementStatus,
     ImpactReview,
     IntroductoryMeeting,
-    Stakeholder,
-    StakeholderKind,
     StepStatus,
 )
-
-COURSES = [
-    ("course-v1:VilniusX+Bikes101+2026", "Bicycle repair for everyone"),
-    ("course-v1:VilniusX+Code4All+2026", "Coding for all ages"),
-    ("course-v1:VilniusTechHub+Robots+2026", "Robotics club"),
-    ("course-v1:RotterdamLeert+Havens+2026", "Working in the port of Rotterdam"),
-]
 
 # (city slug, step key, status, evidence note) for the steps people complete by hand.
 MANUAL_STEPS = [
@@ -43,9 +31,6 @@ def seed(stdout, accounts: dict) -> None:
     cities = accounts["cities"]
     manager = accounts["manager"]
     today = timezone.now().date()
-    for key, title in COURSES:
-        compat.add_demo_course(CourseKey.from_string(key), title)
-
     for slug in cities:
         progress = onboarding_api.get_journey(cities[slug]).step("express-interest").progress
         if progress.status != StepStatus.DONE:
@@ -66,16 +51,6 @@ def seed(stdout, accounts: dict) -> None:
     for slug in ("vilnius", "rotterdam"):
         CommunityCallAttendance.objects.get_or_create(call=call, city=cities[slug])
 
-    for name, kind in (("Vilnius University", StakeholderKind.EDUCATION),
-                       ("Vilnius City Municipality", StakeholderKind.GOVERNMENT),
-                       ("Tech Hub Employers' Club", StakeholderKind.BUSINESS)):
-        Stakeholder.objects.update_or_create(
-            city=cities["vilnius"], name=name, defaults={"kind": kind, "engagement": EngagementStatus.PARTNER},
-        )
-    Stakeholder.objects.update_or_create(
-        city=cities["rotterdam"], name="Port of Rotterdam Academy",
-        defaults={"kind": StakeholderKind.BUSINESS, "engagement": EngagementStatus.CONTACTED},
-    )
     ImpactReview.objects.get_or_create(
         city=cities["vilnius"], reviewed_on=today - datetime.timedelta(days=60),
         defaults={"summary": "8,400 learners, 3,100 badges; more evening courses next year.",

@@ -3,7 +3,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site
 
 from ..tenancy import api as tenancy_api
-from ..tenancy.models import City, CityRoleName, CityStatus, NetworkManager
+from ..tenancy.models import (
+    City,
+    CityRoleName,
+    CityStatus,
+    EngagementStatus,
+    NetworkManager,
+    Stakeholder,
+    StakeholderKind,
+)
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - printed for the demo logins on purpose
 
@@ -66,6 +74,7 @@ def seed(stdout) -> dict:
         cities[spec["slug"]] = _city(spec, manager)
         stdout.write(f"  city {spec['name']} ({spec['status']})")
     learners = [user(*spec) for spec in LEARNERS]
+    _stakeholders(cities)
     return {"manager": manager, "cities": cities, "learners": learners}
 
 
@@ -97,3 +106,17 @@ def print_logins(stdout, style) -> None:
     for spec in CITIES:
         stdout.write(f"  city admin      : {spec['admin'][0]} ({spec['name']})")
     stdout.write(f"  learner         : {LEARNERS[0][0]}")
+
+
+def _stakeholders(cities) -> None:
+    """The organisations the cities work with (organisers of events, partners for onboarding)."""
+    for name, kind in (("Vilnius University", StakeholderKind.EDUCATION),
+                       ("Vilnius City Municipality", StakeholderKind.GOVERNMENT),
+                       ("Tech Hub Employers' Club", StakeholderKind.BUSINESS)):
+        Stakeholder.objects.update_or_create(
+            city=cities["vilnius"], name=name, defaults={"kind": kind, "engagement": EngagementStatus.PARTNER},
+        )
+    Stakeholder.objects.update_or_create(
+        city=cities["rotterdam"], name="Port of Rotterdam Academy",
+        defaults={"kind": StakeholderKind.BUSINESS, "engagement": EngagementStatus.CONTACTED},
+    )

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from .. import compat
+from ..opportunities.models import Opportunity
 from ..tenancy.models import City, CityRole
 from . import api
 from .models import ENGAGED_STATUSES, CommunityCallAttendance, ImpactReview, IntroductoryMeeting, OnboardingStep
@@ -55,12 +56,18 @@ def platform_setup(city: City, step: OnboardingStep, now: datetime.datetime):
 
 def published_opportunity_count(city: City) -> tuple[int, list[str]]:
     """
-    How many learning opportunities the city publishes: the platform's courses of the city's organisations.
-    Returns the count and a few course keys as examples.
+    How many learning opportunities the city publishes: its published opportunities, and the platform's
+    courses of its organisations that have no opportunity yet (a course counts unless the city made its
+    opportunity a draft). Returns the count and a few titles or course keys as examples.
     """
+    published_qs = Opportunity.objects.published().filter(cities=city)
+    published = list(published_qs.values_list("title", flat=True)[:5])
     orgs = list(city.organizations.values_list("org", flat=True))
-    courses = compat.list_courses(orgs) if orgs else []
-    return len(courses), [str(course.course_key) for course in courses[:5]]
+    courses = [str(course.course_key) for course in compat.list_courses(orgs)] if orgs else []
+    known = set(Opportunity.objects.filter(course_key__in=courses).values_list("course_key", flat=True))
+    unsynced = [key for key in courses if key not in known]
+    examples = (published + unsynced)[:5]
+    return published_qs.count() + len(unsynced), examples
 
 
 @detector("learning_opportunities")

@@ -6,12 +6,14 @@ Receivers only queue work (after commit); the detectors run in a Celery task.
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from ..opportunities.models import Opportunity
 from ..queueing import enqueue_on_commit
 from ..tenancy.models import City, CityOrganization, CityRole
 from .models import CommunityCallAttendance, ImpactReview, IntroductoryMeeting, Stakeholder
 from .tasks import evaluate_city_onboarding
 
-WATCHED = (CityOrganization, CityRole, Stakeholder, CommunityCallAttendance, ImpactReview, IntroductoryMeeting)
+WATCHED = (CityOrganization, CityRole, Stakeholder, CommunityCallAttendance, ImpactReview, IntroductoryMeeting,
+           Opportunity)
 
 
 def _city_changed(sender, instance, **kwargs):  # pylint: disable=unused-argument

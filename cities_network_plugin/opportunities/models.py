@@ -13,8 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..onboarding.models import Stakeholder
-from ..tenancy.models import LANGUAGE_VALIDATOR, City
+from ..tenancy.models import LANGUAGE_VALIDATOR, City, Stakeholder
 
 
 class OpportunityKind(models.TextChoices):

@@ -13,8 +13,8 @@ permissions to taxonomies) is reached through ``compat``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 from django.apps import apps
 from django.db import transaction

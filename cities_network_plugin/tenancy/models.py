@@ -172,3 +172,57 @@ class NetworkManager(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} (network manager)"
+
+
+class StakeholderKind(models.TextChoices):
+    """The kinds of stakeholder the journey asks cities to engage."""
+
+    EDUCATION = "education", _("Educational institution")
+    GOVERNMENT = "government", _("Local government")
+    BUSINESS = "business", _("Business")
+    COMMUNITY = "community", _("Community organisation")
+    OTHER = "other", _("Other")
+
+
+class EngagementStatus(models.TextChoices):
+    """How far the relationship with a stakeholder has come."""
+
+    IDENTIFIED = "identified", _("Identified")
+    CONTACTED = "contacted", _("Contacted")
+    ENGAGED = "engaged", _("Engaged")
+    PARTNER = "partner", _("Partner")
+    DECLINED = "declined", _("Declined")
+
+
+ENGAGED_STATUSES = (EngagementStatus.ENGAGED, EngagementStatus.PARTNER)
+
+
+class Stakeholder(models.Model):
+    """
+    An organisation a city works with: school, university, municipality, business, NGO.
+
+    .. pii: The name, email and phone of the stakeholder's contact person.
+    .. pii_types: name, email_address, phone_number
+    .. pii_retirement: retained
+    """
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="stakeholders")
+    name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=16, choices=StakeholderKind.choices)
+    engagement = models.CharField(max_length=16, choices=EngagementStatus.choices, default=EngagementStatus.IDENTIFIED)
+    contact_name = models.CharField(max_length=128, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=32, blank=True)
+    website = models.URLField(blank=True)
+    notes = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "name"], name="cities_network_unique_stakeholder_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city.slug})"

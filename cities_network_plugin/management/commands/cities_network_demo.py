@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from ...demo import onboarding, tenancy
+from ...demo import onboarding, opportunities, tenancy
 
 
 class Command(BaseCommand):
@@ -32,6 +32,9 @@ class Command(BaseCommand):
         self.stdout.write("Seeding cities, teams and learners")
         with transaction.atomic():
             accounts = tenancy.seed(self.stdout)
+        self.stdout.write("Seeding learning opportunities and playlists")
+        with transaction.atomic():
+            opportunities.seed(self.stdout, accounts)
         self.stdout.write("Seeding onboarding journeys")
         with transaction.atomic():
             onboarding.seed(self.stdout, accounts)

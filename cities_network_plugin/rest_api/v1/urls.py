@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
 from ... import __version__
-from .views import onboarding, tenancy
+from .views import onboarding, opportunities, tenancy
 
 CITY = "cities/<slug:slug>/"
 
@@ -25,6 +25,14 @@ api_patterns = [
     path(f"{CITY}introductory-meetings/", onboarding.IntroductoryMeetingListView.as_view(),
          name="api-v1-introductory-meetings"),
     path(f"{CITY}impact-reviews/", onboarding.ImpactReviewListView.as_view(), name="api-v1-impact-reviews"),
+    # Opportunities and playlists
+    path(f"{CITY}opportunities.geojson", opportunities.OpportunitiesGeoJSONView.as_view(),
+         name="api-v1-opportunities-geojson"),
+    path(f"{CITY}opportunities/", opportunities.OpportunityListView.as_view(), name="api-v1-opportunities"),
+    path(f"{CITY}opportunities/<uuid:uuid>/", opportunities.OpportunityDetailView.as_view(),
+         name="api-v1-opportunity"),
+    path(f"{CITY}playlists/", opportunities.PlaylistListView.as_view(), name="api-v1-playlists"),
+    path(f"{CITY}playlists/<uuid:uuid>/", opportunities.PlaylistDetailView.as_view(), name="api-v1-playlist"),
     path("community-calls/", onboarding.CommunityCallListView.as_view(), name="api-v1-community-calls"),
     path("community-calls/<int:pk>/", onboarding.CommunityCallDetailView.as_view(), name="api-v1-community-call"),
 ]
@@ -48,6 +56,7 @@ urlpatterns = api_patterns + [
                 "ENUM_NAME_OVERRIDES": {
                     "CityStatusEnum": "cities_network_plugin.tenancy.models.CityStatus",
                     "StepStatusEnum": "cities_network_plugin.onboarding.models.StepStatus",
+                    "PublicationStatusEnum": "cities_network_plugin.opportunities.models.PublicationStatus",
                 },
             },
         ),

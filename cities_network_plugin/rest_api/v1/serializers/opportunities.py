@@ -1,0 +1,84 @@
+"""Serializers of the opportunity and playlist endpoints. Writes go through ``opportunities.api``."""
+from rest_framework import serializers
+
+from ....opportunities.models import Opportunity, OpportunityKind, Playlist, PlaylistItem, PublicationStatus
+from ....tenancy.models import Stakeholder
+
+
+class SkillSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """An ESCO skill: its URI and a label."""
+
+    uri = serializers.CharField(max_length=500)
+    label = serializers.CharField(max_length=255)
+
+
+class CitySlugsField(serializers.ListField):
+    """Cities as a list of slugs: written as slugs, read from the related manager."""
+
+    child = serializers.SlugField()
+
+    def to_representation(self, data):
+        return sorted(city.slug for city in data.all())
+
+
+class OpportunitySerializer(serializers.ModelSerializer):
+    """
+    A learning opportunity. ``cities`` are the slugs of the cities that show it (its own city always among
+    them); ``organiser`` is the id of one of the city's stakeholders.
+    """
+
+    city = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    cities = CitySlugsField(required=False, help_text="Slugs of the cities that show the opportunity.")
+    skills = SkillSerializer(many=True, required=False)
+    organiser = serializers.PrimaryKeyRelatedField(
+        queryset=Stakeholder.objects.none(), required=False, allow_null=True,
+        help_text="Id of one of the city's stakeholders.",
+    )
+    organiser_name = serializers.CharField(source="organiser.name", read_only=True, default=None)
+    kind = serializers.ChoiceField(choices=OpportunityKind.choices, required=False)
+    status = serializers.ChoiceField(choices=PublicationStatus.choices, required=False)
+    course_key = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=255)
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
+                                        min_value=-90, max_value=90)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
+                                         min_value=-180, max_value=180)
+
+    class Meta:
+        model = Opportunity
+        fields = ["uuid", "city", "cities", "kind", "title", "description", "course_key", "start", "end", "online",
+                  "place_name", "address", "latitude", "longitude", "url", "organiser", "organiser_name",
+                  "language", "skills", "status", "created", "modified"]
+        read_only_fields = ["uuid", "created", "modified"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        city = self.context.get("city")
+        if city is not None:
+            fields["organiser"].queryset = city.stakeholders.all()
+        if self.instance is not None and not isinstance(self.instance, (list, tuple)) and self.instance.is_course:
+            fields["course_key"].read_only = True
+        return fields
+
+
+class PlaylistItemSerializer(serializers.ModelSerializer):
+    """One item of a playlist: the opportunity (by uuid) and whether it is mandatory."""
+
+    opportunity = serializers.SlugRelatedField(slug_field="uuid", queryset=Opportunity.objects.all())
+    title = serializers.CharField(source="opportunity.title", read_only=True)
+
+    class Meta:
+        model = PlaylistItem
+        fields = ["opportunity", "title", "mandatory", "position"]
+        read_only_fields = ["position"]
+
+
+class PlaylistSerializer(serializers.ModelSerializer):
+    """A playlist with its items in order; PUT/PATCH with ``items`` replaces the list."""
+
+    city = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    items = PlaylistItemSerializer(many=True, required=False)
+
+    class Meta:
+        model = Playlist
+        fields = ["uuid", "city", "title", "description", "min_optional", "status", "items", "created", "modified"]
+        read_only_fields = ["uuid", "created", "modified"]
