@@ -8,10 +8,11 @@ from django.utils import timezone
 from cities_network_plugin.opportunities import api
 from cities_network_plugin.opportunities.models import Opportunity, Playlist, PlaylistProgress
 from cities_network_plugin.tenancy.models import Stakeholder
+
 from tests.host.platform_standin.models import StandinCourse
 
 SKILL = {"uri": "http://data.europa.eu/esco/skill/abc", "label": "repair bicycles"}
-T0 = datetime.datetime(2026, 5, 1, 10, tzinfo=datetime.timezone.utc)
+T0 = datetime.datetime(2026, 5, 1, 10, tzinfo=datetime.UTC)
 
 
 def make(city, **fields):

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from opaque_keys.edx.keys import CourseKey
 from openedx_events.content_authoring.data import (
     ContentObjectChangedData,
     CourseCatalogData,
@@ -15,11 +16,11 @@ from openedx_events.content_authoring.signals import (
     COURSE_CATALOG_INFO_CHANGED,
     COURSE_CREATED,
 )
-from opaque_keys.edx.keys import CourseKey
 
 from cities_network_plugin.opportunities import api, tagging
 from cities_network_plugin.opportunities.models import Opportunity
 from cities_network_plugin.tenancy.models import City
+
 from tests.host.platform_standin.models import StandinCourse
 
 pytest.importorskip("openedx_tagging")
@@ -104,7 +105,7 @@ def test_course_created_and_catalog_changes_sync_the_opportunity(city_a, django_
     with django_capture_on_commit_callbacks(execute=True):
         COURSE_CREATED.send_event(course=CourseData(course_key=key))
     assert Opportunity.objects.get(course_key=KEY).title == "Bikes"
-    start = datetime.datetime(2026, 9, 1, tzinfo=datetime.timezone.utc)
+    start = datetime.datetime(2026, 9, 1, tzinfo=datetime.UTC)
     with django_capture_on_commit_callbacks(execute=True):
         COURSE_CATALOG_INFO_CHANGED.send_event(catalog_info=CourseCatalogData(
             course_key=key, name="Bicycle repair", schedule_data=CourseScheduleData(start=start, pacing="self"),
