@@ -6,13 +6,16 @@ from django.forms.models import BaseInlineFormSet
 from ..tenancy import permissions
 from ..tenancy.admin_mixins import CityScopedAdminMixin
 from . import api
+from .admin_csv import CsvImportAdminMixin, export_as_csv
 from .models import Opportunity, OpportunityCompletion, Playlist, PlaylistItem, PlaylistProgress
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(CityScopedAdminMixin, admin.ModelAdmin):
-    """Opportunities of the cities the user works for (owned ones are editable)."""
+class OpportunityAdmin(CsvImportAdminMixin, CityScopedAdminMixin, admin.ModelAdmin):
+    """Opportunities of the cities the user works for (owned ones are editable); CSV import and export."""
 
+    change_list_template = "cities_network_plugin/admin/opportunity_change_list.html"
+    actions = [export_as_csv]
     list_display = ["title", "kind", "city", "status", "start", "online", "course_key"]
     list_filter = ["status", "kind", "online", "city"]
     search_fields = ["title", "description", "course_key", "place_name"]

@@ -11,13 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from ..tenancy import api as tenancy_api
+from ..tenancy import permissions
 from ..tenancy.models import City
 from .models import (
     CompletionSource,
@@ -93,7 +94,7 @@ def create_opportunity(city: City, data: dict, user=None, cities: Iterable[City]
     _clean(opportunity)
     with transaction.atomic():
         opportunity.save()
-        opportunity.cities.set({city, *(cities or [])})
+        set_cities(opportunity, cities or [])
     return opportunity
 
 
@@ -108,6 +109,17 @@ def update_opportunity(opportunity: Opportunity, data: dict, cities: Iterable[Ci
         if cities is not None:
             set_cities(opportunity, cities)
     return opportunity
+
+
+def check_city_changes(user, owner: City, current: Iterable[City], wanted: Iterable[City]) -> None:
+    """
+    A city team may add or remove only the cities it works for (network managers: any); the owner always
+    stays. Raises PermissionDenied naming the first city out of reach.
+    """
+    changed = (set(current) ^ (set(wanted) | {owner})) - {owner}
+    for city in sorted(changed, key=lambda c: c.name):
+        if not permissions.can(user, permissions.WORK, city):
+            raise PermissionDenied(f"You may only add or remove cities you work for; {city.name} is not one.")
 
 
 def set_cities(opportunity: Opportunity, cities: Iterable[City], write_back: bool = True) -> None:
@@ -248,9 +260,12 @@ def parse_datetime_value(value, field: str) -> datetime.datetime | None:
     if isinstance(value, datetime.datetime):
         return value
     text = str(value).strip()
-    parsed = parse_datetime(text)
+    try:
+        parsed = parse_datetime(text)
+        day = None if parsed else parse_date(text)
+    except ValueError as exc:  # well formed but impossible, such as 2025-02-30
+        raise ValidationError({field: f"'{text}' is not a real date."}) from exc
     if parsed is None:
-        day = parse_date(text)
         if day is None:
             raise ValidationError({field: f"'{text}' is not a date or date and time (use YYYY-MM-DD HH:MM)."})
         parsed = datetime.datetime.combine(day, datetime.time())
@@ -322,13 +337,20 @@ def set_playlist_items(playlist: Playlist, items: list[tuple[Opportunity, bool]]
             _refresh_playlist_progress(user_id, playlist)
 
 
-def _refresh_playlist_progress(user_id: int, playlist: Playlist) -> PlaylistProgress:
+def compute_playlist_progress(user_id: int, playlist: Playlist,
+                              progress: PlaylistProgress | None = None) -> tuple[PlaylistProgress, set[int]]:
+    """
+    The learner's progress through the playlist, computed without saving (pages read it this way), and the
+    ids of the opportunities they completed among its items.
+    """
     items = list(playlist.items.all())
     done = set(OpportunityCompletion.objects.filter(
         user_id=user_id, opportunity_id__in=[i.opportunity_id for i in items]).values_list("opportunity_id", flat=True))
     mandatory = [i for i in items if i.mandatory]
     optional = [i for i in items if not i.mandatory]
-    progress, _ = PlaylistProgress.objects.get_or_create(user_id=user_id, playlist=playlist)
+    if progress is None:
+        progress = PlaylistProgress.objects.filter(user_id=user_id, playlist=playlist).first() or PlaylistProgress(
+            user_id=user_id, playlist=playlist)
     progress.mandatory_total = len(mandatory)
     progress.mandatory_done = sum(1 for i in mandatory if i.opportunity_id in done)
     progress.optional_needed = playlist.min_optional
@@ -339,6 +361,12 @@ def _refresh_playlist_progress(user_id: int, playlist: Playlist) -> PlaylistProg
         progress.completed_at = timezone.now()
     elif not complete:
         progress.completed_at = None
+    return progress, done
+
+
+def _refresh_playlist_progress(user_id: int, playlist: Playlist) -> PlaylistProgress:
+    progress, _ = PlaylistProgress.objects.get_or_create(user_id=user_id, playlist=playlist)
+    compute_playlist_progress(user_id, playlist, progress)
     progress.save()
     return progress
 

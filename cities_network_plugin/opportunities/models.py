@@ -6,6 +6,7 @@ off-platform (an event, workshop or activity with a place or online). It belongs
 edits it) and is shown in one or more cities. A playlist orders opportunities, mandatory and optional, towards
 a goal (usually a badge).
 """
+import json
 import uuid
 
 from django.conf import settings
@@ -14,6 +15,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..tenancy.models import LANGUAGE_VALIDATOR, City, Stakeholder
+
+
+class UnicodeJSONEncoder(json.JSONEncoder):
+    """Stores JSON text with its letters as they are ("dviračių", not "dvira\\u010di\\u0173"), so text search works."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["ensure_ascii"] = False
+        super().__init__(*args, **kwargs)
 
 
 class OpportunityKind(models.TextChoices):
@@ -78,7 +87,7 @@ class Opportunity(models.Model):
     organiser = models.ForeignKey(Stakeholder, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="opportunities")
     language = models.CharField(max_length=16, blank=True, validators=[LANGUAGE_VALIDATOR])
-    skills = models.JSONField(default=list, blank=True)
+    skills = models.JSONField(default=list, blank=True, encoder=UnicodeJSONEncoder)
     status = models.CharField(max_length=16, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT,
                               db_index=True)
     created = models.DateTimeField(auto_now_add=True)

@@ -146,3 +146,10 @@ def test_playlist_items_must_be_shown_in_its_city(city_a, city_b):
 def test_completions_reject_unknown_sources(city_a, learner):
     with pytest.raises(ValidationError, match="'rumour' is not a completion source"):
         api.record_completion(learner, make(city_a), source="rumour", completed_at=timezone.now())
+
+
+@pytest.mark.django_db
+def test_skill_search_matches_accented_labels(city_a):
+    make(city_a, title="Taisymas", skills=[{"uri": "http://data.europa.eu/esco/skill/x", "label": "dviračių taisymas"}])
+    filters = api.OpportunityFilters.from_params({"skill": "dviračių"})
+    assert [o.title for o in filters.apply(api.published_in(city_a))] == ["Taisymas"]

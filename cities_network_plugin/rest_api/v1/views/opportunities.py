@@ -4,6 +4,7 @@ Views of API v1 for opportunities and playlists under ``cities/<slug>/``.
 Anyone may read what a city publishes (its city page is public); the city's team also sees drafts and writes.
 An opportunity is changed through the city that owns it; the cities that merely show it read it.
 """
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
@@ -55,10 +56,7 @@ class PublicCityMixin(CityScopedMixin):
 
 
 def _check_city_changes(user, opportunity: Opportunity | None, owner: City, slugs) -> list[City] | None:
-    """
-    The cities asked for, checked: they must exist, and a city team may only add or remove the cities it
-    works for (network managers, any).
-    """
+    """The cities asked for: they must exist, and the caller may change only the ones it works for."""
     if slugs is None:
         return None
     cities = list(City.objects.filter(slug__in=slugs))
@@ -66,10 +64,10 @@ def _check_city_changes(user, opportunity: Opportunity | None, owner: City, slug
     if unknown:
         raise ValidationError({"cities": [f"Unknown cities: {', '.join(unknown)}."]})
     current = set(opportunity.cities.all()) if opportunity else {owner}
-    wanted = set(cities) | {owner}
-    for city in current ^ wanted:
-        if not permissions.can(user, permissions.WORK, city):
-            raise PermissionDenied(f"You may only add or remove cities you work for; {city.name} is not one.")
+    try:
+        opportunities_api.check_city_changes(user, owner, current, cities)
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from exc
     return cities
 
 

@@ -1,0 +1,436 @@
+"""
+CSV import and export of a city's opportunities, for teams that keep their programme in a spreadsheet.
+
+An import is all or nothing: every row is checked first (by the same domain functions the API and pages use,
+inside a transaction that is rolled back), every problem is reported with its line number as the spreadsheet
+shows it (the header is line 1), and only a file without problems is written, in one transaction. A dry run
+stops after the check.
+
+Dates and times in the file are wall-clock times of the owning city's time zone, as a city team writes them.
+A row with a ``uuid`` updates that opportunity (it must belong to the importing city); a row without one
+creates a new opportunity. A column left out of the file leaves that field of existing opportunities alone.
+Exporting and importing the same file changes nothing: unchanged rows are not saved at all.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import uuid
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from ..tenancy import api as tenancy_api
+from ..tenancy.models import City, Stakeholder
+from . import api
+from .models import Opportunity, OpportunityKind, PublicationStatus
+
+COLUMNS = (
+    "uuid", "title", "kind", "description", "start", "end", "online", "place_name", "address", "latitude",
+    "longitude", "url", "organiser", "language", "skills", "status", "course_key", "cities",
+)
+MAX_ROWS = 5000
+MAX_BYTES = 5 * 1024 * 1024
+_TRUE = ("true", "yes", "1")
+_FALSE = ("false", "no", "0", "")
+_SKILL_SEPARATOR = re.compile(r";(?=\s*[A-Za-z][A-Za-z0-9+.-]*://)")
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, for a dry run, would do). ``errors`` holds (line, message); line None = the file."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[tuple[int | None, str]] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error_lines(self) -> list[str]:
+        return [f"line {line}: {message}" if line else message for line, message in self.errors]
+
+    def summary(self) -> str:
+        if not self.ok:
+            return f"{len(self.errors)} problem(s) found; nothing was imported."
+        counts = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        return f"Dry run: {counts} if imported; nothing was saved." if self.dry_run else f"Imported: {counts}."
+
+
+class _BadFileError(Exception):
+    """The file as a whole cannot be read; nothing further is checked."""
+
+    def __init__(self, line: int | None, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+@dataclass
+class _Row:
+    """One data row, turned into the arguments of the domain functions."""
+
+    line: int
+    data: dict = field(default_factory=dict)
+    cities: list[City] | None = None
+    target: Opportunity | None = None  # the opportunity a uuid names
+    errors: list[str] = field(default_factory=list)
+
+
+# --- Export ------------------------------------------------------------------------------------------------------
+
+def export_opportunities(city: City, queryset: QuerySet | None = None) -> str:
+    """The city's own opportunities (or ``queryset``) as CSV text with a header row."""
+    if queryset is None:
+        queryset = Opportunity.objects.filter(city=city)
+    return write_csv(queryset)
+
+
+def write_csv(queryset: QuerySet) -> str:
+    """CSV text of any opportunities; each row's times are written in its owning city's time zone."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    rows = queryset.select_related("city", "organiser").prefetch_related("cities")
+    for opportunity in rows:
+        writer.writerow([_defuse(cell) for cell in _export_row(opportunity)])
+    return out.getvalue()
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse(cell: str) -> str:
+    """
+    Keep spreadsheets from running a cell as a formula (CSV injection): text starting with = + - @ gets a
+    leading apostrophe, which the import removes again. Numbers such as -3.5 stay as they are.
+    """
+    if cell and cell.startswith(_FORMULA_STARTS):
+        try:
+            float(cell)
+        except ValueError:
+            return "'" + cell
+    return cell
+
+
+def _restore(cell: str) -> str:
+    """Undo ``_defuse`` on import."""
+    if cell.startswith("'") and cell[1:2] and cell[1:].startswith(_FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
+def _export_row(item: Opportunity) -> list[str]:
+    tz = zoneinfo.ZoneInfo(item.city.timezone)
+    extra = sorted(c.slug for c in item.cities.all() if c.pk != item.city_id)
+    values = {
+        "uuid": str(item.uuid), "title": item.title, "kind": item.kind, "description": item.description,
+        "start": _format_datetime(item.start, tz), "end": _format_datetime(item.end, tz),
+        "online": "true" if item.online else "false", "place_name": item.place_name, "address": item.address,
+        "latitude": _text(item.latitude), "longitude": _text(item.longitude), "url": item.url,
+        "organiser": item.organiser.name if item.organiser_id else "", "language": item.language,
+        "skills": "; ".join(f"{s.get('uri', '')}|{s.get('label', '')}" for s in item.skills or []),
+        "status": item.status, "course_key": item.course_key or "", "cities": "; ".join(extra),
+    }
+    return [values[column] for column in COLUMNS]
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _format_datetime(value, tz) -> str:
+    """Local wall-clock time; with the UTC offset only where the clock is ambiguous (the hour DST ends)."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value, tz)
+    naive = local.replace(tzinfo=None, fold=0)
+    spec = "minutes" if not (local.second or local.microsecond) else "auto"
+    if naive.replace(tzinfo=tz).utcoffset() != local.utcoffset():
+        return local.isoformat(sep=" ", timespec=spec)
+    return naive.isoformat(sep=" ", timespec=spec)
+
+
+# --- Import ------------------------------------------------------------------------------------------------------
+
+def import_opportunities(city: City, file_or_text, user=None, dry_run: bool = False) -> ImportResult:
+    """
+    Import a CSV file (bytes, text or an open file) into ``city``. Nothing is written unless every row is
+    good. Callers check that ``user`` may work on ``city``; ``user`` becomes the creator of new opportunities.
+    """
+    result = ImportResult(dry_run=dry_run)
+    try:
+        header, records = _read(file_or_text)
+    except _BadFileError as problem:
+        result.errors.append((problem.line, problem.message))
+        return result
+    with timezone.override(zoneinfo.ZoneInfo(city.timezone)):
+        rows = _parse_rows(city, header, records)
+        result.errors = [(row.line, message) for row in rows for message in row.errors]
+        # The domain rules check every row whose cells could be read, so that one pass reports everything.
+        _apply(city, [row for row in rows if not row.errors], user, result, commit=False)
+        result.errors.sort(key=lambda error: error[0])
+        if result.ok and not dry_run:
+            _apply(city, rows, user, result, commit=True)
+    if not result.ok:
+        result.created = result.updated = result.unchanged = 0
+    return result
+
+
+def _read(file_or_text) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the non-blank records, numbered as a spreadsheet numbers its rows."""
+    data = file_or_text if isinstance(file_or_text, str | bytes) else file_or_text.read(MAX_BYTES + 1)
+    size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
+    if size > MAX_BYTES:
+        raise _BadFileError(None, "The file is larger than 5 MB; split it into smaller files.")
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[:exc.start].count(b"\n") + 1
+            raise _BadFileError(line, "The file is not UTF-8 text (this line holds other bytes). Save it from "
+                                      "your spreadsheet as 'CSV UTF-8' and try again.") from exc
+    text = data.removeprefix("\ufeff")
+    if not text.strip():
+        raise _BadFileError(None, "The file is empty.")
+    first_line = text.split("\n", 1)[0]
+    # Spreadsheets in much of Europe save CSV with semicolons; the header line tells which one this is.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records = []
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if any(cell.strip() for cell in cells):
+                records.append((number, cells))
+            if len(records) > MAX_ROWS + 1:
+                raise _BadFileError(None, f"The file has more than {MAX_ROWS:,} rows; split it into smaller files.")
+    except csv.Error as exc:
+        raise _BadFileError(reader.line_num, f"The file cannot be read as CSV ({exc}).") from exc
+    if not records:
+        raise _BadFileError(None, "The file is empty.")
+    line, header = records[0]
+    return _check_header(line, header), records[1:]
+
+
+def _check_header(line: int, cells: list[str]) -> list[str]:
+    names = [cell.strip().lower().replace(" ", "_") for cell in cells]
+    while names and not names[-1]:  # spreadsheets add empty columns at the end
+        names.pop()
+    if line != 1:
+        raise _BadFileError(1, "Line 1 is empty; the first line must be the header naming the columns.")
+    if not set(names) & set(COLUMNS):
+        raise _BadFileError(1, f"The first line must be the header naming the columns ({', '.join(COLUMNS)}); "
+                               f"'{cells[0]}' is not a column name.")
+    unknown = [name or f"(column {i} has no name)" for i, name in enumerate(names, 1) if name not in COLUMNS]
+    if unknown:
+        raise _BadFileError(1, f"Unknown column(s): {', '.join(unknown)}. The columns are: {', '.join(COLUMNS)}.")
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise _BadFileError(1, f"Column(s) named twice: {', '.join(repeated)}.")
+    if "title" not in names:
+        raise _BadFileError(1, "The header has no 'title' column; every opportunity needs a title.")
+    return names
+
+
+def _parse_rows(city: City, header: list[str], records: list[tuple[int, list[str]]]) -> list[_Row]:
+    at = header.index("uuid") if "uuid" in header else len(header)
+    lookup = _Lookup(city, {_as_uuid(cells[at]) for _, cells in records if at < len(cells)} - {None})
+    rows = []
+    for line, cells in records:
+        row = _Row(line=line)
+        rows.append(row)
+        if any(cell.strip() for cell in cells[len(header):]):
+            row.errors.append(f"the row has {len(cells)} cells but the header names {len(header)} columns.")
+            continue
+        values = dict(zip(header, cells, strict=False))  # a short row: the missing cells are blank
+        for column in header:
+            try:
+                _parse_cell(row, column, values.get(column, ""), lookup)
+            except ValidationError as exc:
+                row.errors.extend(_messages(exc, column))
+    _check_repeats(rows)
+    return rows
+
+
+class _Lookup:
+    """What cells refer to, loaded once per file."""
+
+    def __init__(self, city: City, uuids: set[uuid.UUID]):
+        self.city = city
+        self.by_uuid = {o.uuid: o for o in Opportunity.objects.filter(uuid__in=uuids)}
+        self.stakeholders = {s.name: s for s in Stakeholder.objects.filter(city=city)}
+        self.cities = {c.slug: c for c in City.objects.all()}
+
+
+def _as_uuid(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text.strip()) if text.strip() else None
+    except ValueError:
+        return None
+
+
+def _parse_cell(row: _Row, column: str, raw: str, lookup: _Lookup) -> None:
+    raw = _restore(raw)
+    text = raw if column == "description" else raw.strip()
+    if column == "uuid":
+        if text:
+            row.target = _target(text, lookup)
+    elif column == "kind":
+        if text:
+            row.data["kind"] = _choice(text, OpportunityKind.values, "a kind")
+    elif column == "status":
+        row.data["status"] = _choice(text, PublicationStatus.values, "a status") if text else PublicationStatus.DRAFT
+    elif column in ("start", "end"):
+        try:
+            row.data[column] = api.parse_datetime_value(text, column)
+        except ValueError as exc:  # well-formed but impossible, such as 2025-02-30
+            raise ValidationError(f"'{text}' is not a date or date and time (use YYYY-MM-DD HH:MM).") from exc
+    elif column == "online":
+        if text.lower() not in _TRUE + _FALSE:
+            raise ValidationError(f"'{text}' is not true or false (use true/false, yes/no or 1/0).")
+        row.data["online"] = text.lower() in _TRUE
+    elif column in ("latitude", "longitude"):
+        row.data[column] = api.parse_decimal(text, column)
+    elif column == "organiser":
+        row.data["organiser"] = _stakeholder(text, lookup) if text else None
+    elif column == "skills":
+        row.data["skills"] = _skills(text)
+    elif column == "course_key":
+        row.data["course_key"] = str(tenancy_api.as_course_key(text)) if text else None
+    elif column == "cities":
+        row.cities = _cities(text, lookup)
+    else:
+        row.data[column] = text if text.strip() else ""
+
+
+def _target(text: str, lookup: _Lookup) -> Opportunity:
+    value = _as_uuid(text)
+    if value is None:
+        raise ValidationError(f"'{text}' is not an opportunity's uuid (leave it blank to add a new opportunity).")
+    opportunity = lookup.by_uuid.get(value)
+    if opportunity is None:
+        raise ValidationError(f"no opportunity has the uuid {text} (leave it blank to add a new opportunity).")
+    if opportunity.city_id != lookup.city.pk:
+        raise ValidationError(f"the opportunity {text} belongs to another city; import it there.")
+    return opportunity
+
+
+def _choice(text: str, values, what: str) -> str:
+    if text.lower() not in values:
+        raise ValidationError(f"'{text}' is not {what}; use one of: {', '.join(values)}.")
+    return text.lower()
+
+
+def _stakeholder(text: str, lookup: _Lookup) -> Stakeholder:
+    found = lookup.stakeholders.get(text)
+    if found is None:
+        matches = [s for name, s in lookup.stakeholders.items() if name.lower() == text.lower()]
+        found = matches[0] if len(matches) == 1 else None
+    if found is None:
+        raise ValidationError(f"{lookup.city.name} has no stakeholder named '{text}'; add it first.")
+    return found
+
+
+def _skills(text: str) -> list[dict]:
+    skills = []
+    # A semicolon ends a skill only where a URI follows, so that a label may hold one.
+    for part in filter(None, (p.strip() for p in _SKILL_SEPARATOR.split(text))):
+        uri, bar, label = part.partition("|")
+        if not bar or not uri.strip() or not label.strip():
+            raise ValidationError(f"'{part}' should read uri|label, e.g. http://data.europa.eu/esco/skill/…|Teamwork.")
+        skills.append({"uri": uri.strip(), "label": label.strip()})
+    return skills
+
+
+def _cities(text: str, lookup: _Lookup) -> list[City]:
+    slugs = [s.strip() for s in text.split(";") if s.strip()]
+    unknown = [s for s in slugs if s not in lookup.cities]
+    if unknown:
+        raise ValidationError(f"no city with the slug {', '.join(unknown)}.")
+    return [lookup.cities[s] for s in slugs]
+
+
+def _check_repeats(rows: list[_Row]) -> None:
+    """The same opportunity or course twice in one file is a mistake the database would only half catch."""
+    seen: dict[tuple[str, object], int] = {}
+    for row in rows:
+        keys = [("uuid", row.target.pk)] if row.target else []
+        if row.data.get("course_key"):
+            keys.append(("course_key", row.data["course_key"]))
+        for column, key in keys:
+            if (column, key) in seen:
+                row.errors.append(f"{column}: the same {'opportunity' if column == 'uuid' else 'course'} "
+                                  f"is already on line {seen[column, key]}.")
+            seen.setdefault((column, key), row.line)
+        if row.target and "course_key" in row.data and row.data["course_key"] != row.target.course_key:
+            row.errors.append(f"course_key: an opportunity's course cannot be changed by import "
+                              f"(it is '{row.target.course_key or ''}').")
+
+
+def _messages(exc: ValidationError, column: str = "") -> list[str]:
+    """Each message prefixed with the column it is about, the way the user named it."""
+    if hasattr(exc, "error_dict"):
+        return [f"{name}: {message}" if name != "__all__" else message
+                for name, messages in exc.message_dict.items() for message in messages]
+    return [f"{column}: {message}" if column else message for message in exc.messages]
+
+
+def _apply(city: City, rows: list[_Row], user, result: ImportResult, commit: bool) -> None:
+    """Run every row through the domain functions in one transaction; roll it back unless ``commit``."""
+    result.created = result.updated = result.unchanged = 0
+    with transaction.atomic():
+        current = {o.pk: o for o in Opportunity.objects.filter(pk__in=[r.target.pk for r in rows if r.target])
+                   .select_related("city", "organiser").prefetch_related("cities")}
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    outcome = _apply_row(city, row, current.get(row.target.pk) if row.target else None, user, commit)
+                setattr(result, outcome, getattr(result, outcome) + 1)
+            except ValidationError as exc:
+                result.errors.extend((row.line, message) for message in _messages(exc))
+            except PermissionDenied as exc:
+                result.errors.append((row.line, f"cities: {exc}"))
+            except DatabaseError as exc:  # e.g. the same course added elsewhere since the check
+                result.errors.append((row.line, f"the database refused the row ({exc})."))
+        if not (commit and result.ok):
+            transaction.set_rollback(True)
+
+
+def _apply_row(city: City, row: _Row, opportunity: Opportunity | None, user, commit: bool) -> str:
+    if user is not None and row.cities is not None:
+        current = set(opportunity.cities.all()) if opportunity else {city}
+        api.check_city_changes(user, city, current, row.cities)
+    if opportunity is None:
+        api.create_opportunity(city, row.data, user=user, cities=row.cities)
+        return "created"
+    if not _differs(opportunity, row):
+        return "unchanged"
+    api.update_opportunity(opportunity, row.data)
+    if row.cities is not None:
+        # Studio's course tags are written only for real: a check must not reach outside the transaction.
+        api.set_cities(opportunity, row.cities, write_back=commit)
+    return "updated"
+
+
+def _differs(opportunity: Opportunity, row: _Row) -> bool:
+    for key, value in row.data.items():
+        if key == "course_key" or (opportunity.is_course and key in api.COURSE_MANAGED_FIELDS):
+            continue  # the platform owns these; the domain function leaves them alone
+        current = getattr(opportunity, key)
+        if key == "organiser":
+            current, value = opportunity.organiser_id, value.pk if value else None
+        if current != value:
+            return True
+    if row.cities is not None:
+        return {c.pk for c in row.cities} | {opportunity.city_id} != {c.pk for c in opportunity.cities.all()}
+    return False
+
+
+__all__ = ["COLUMNS", "ImportResult", "export_opportunities", "import_opportunities", "write_csv"]
