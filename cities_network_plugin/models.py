@@ -18,3 +18,12 @@ from .opportunities.models import (  # noqa: F401
     PlaylistProgress,
 )
 from .tenancy.models import City, CityOrganization, CityRole, NetworkManager, Stakeholder  # noqa: F401
+from .badges.models import (  # noqa: F401
+    Award,
+    BadgeClass,
+    BadgeProgress,
+    CourseStanding,
+    LearnerEvent,
+    Requirement,
+    RequirementGroup,
+)
