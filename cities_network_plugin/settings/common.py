@@ -44,6 +44,16 @@ DEFAULTS: dict[str, Any] = {
     # .. setting_description: How many express-interest forms one address may send, per second (s), minute
     #   (m), hour (h) or day (d), e.g. "5/h".
     "CITIES_NETWORK_JOIN_RATE_LIMIT": "5/h",
+    # .. setting_name: CITIES_NETWORK_SWEEP_AFTER_MINUTES
+    # .. setting_default: 10
+    # .. setting_description: The sweeper re-drives learning events still waiting (or failed) this many minutes
+    #   after they arrived; run ``cities_network_sweep`` or the ``sweep_inbox`` task periodically.
+    "CITIES_NETWORK_SWEEP_AFTER_MINUTES": 10,
+    # .. setting_name: CITIES_NETWORK_SWEEP_MAX_ATTEMPTS
+    # .. setting_default: 20
+    # .. setting_description: After this many failed attempts an event is left alone (its error stays on the
+    #   inbox row in the admin for a person to look at).
+    "CITIES_NETWORK_SWEEP_MAX_ATTEMPTS": 20,
 }
 
 

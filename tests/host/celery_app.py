@@ -7,4 +7,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.host.lms_settings")
 
 app = Celery("cities_network_host")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["cities_network_plugin.onboarding", "cities_network_plugin.opportunities"])
+app.autodiscover_tasks([
+    "cities_network_plugin.onboarding",
+    "cities_network_plugin.opportunities",
+    "cities_network_plugin.badges",
+])

@@ -1,0 +1,102 @@
+"""
+What an award or a revocation tells the world, once the transaction commits: the openedx-events signal
+(``BADGE_AWARDED`` / ``BADGE_REVOKED``, which the event bus forwards where configured), the learner's email and
+the city's webhooks. Each is isolated: one failing never stops the others, and never undoes the award.
+"""
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from openedx_events.learning.data import BadgeData, BadgeTemplateData, UserData, UserPersonalData
+from openedx_events.learning.signals import BADGE_AWARDED, BADGE_REVOKED
+
+from ..queueing import enqueue
+from ..toggles import AWARD_EMAILS
+from .models import Award
+
+log = logging.getLogger(__name__)
+ORIGIN = "cities_network"
+
+
+def badge_data(award: Award) -> BadgeData:
+    """The award as openedx-events ``BadgeData``."""
+    user, badge_class = award.user, award.badge_class
+    return BadgeData(
+        uuid=str(award.uuid),
+        user=UserData(id=user.pk, is_active=user.is_active,
+                      pii=UserPersonalData(username=user.username, email=user.email, name=user.get_full_name())),
+        template=BadgeTemplateData(uuid=str(badge_class.uuid), origin=ORIGIN, name=badge_class.name,
+                                   description=badge_class.description, image_url=badge_image_url(badge_class)),
+    )
+
+
+def badge_image_url(badge_class) -> str:
+    base = getattr(settings, "LMS_ROOT_URL", "").rstrip("/")
+    return f"{base}/cities-network/ob/v2/badges/{badge_class.uuid}/image" if badge_class.image_type else ""
+
+
+def _webhook_data(award: Award, kind: str) -> dict:
+    """What a city's own systems hear about an award: no email address, the learner's username only."""
+    badge_class = award.badge_class
+    return {
+        "award": str(award.uuid), "badge_class": str(badge_class.uuid), "badge_name": badge_class.name,
+        "username": award.user.username, "issued_at": award.issued_at.isoformat(),
+        "expires_at": award.expires_at.isoformat() if award.expires_at else None,
+        "revoked": award.revoked, "revocation_reason": award.revocation_reason if kind == "badge.revoked" else "",
+    }
+
+
+def _safely(what: str, func, *args) -> None:
+    try:
+        func(*args)
+    except Exception:  # pylint: disable=broad-except
+        log.exception("cities_network: %s failed for an award", what)
+
+
+def _send_signal(signal, award_id: int) -> None:
+    award = Award.objects.select_related("user", "badge_class").get(pk=award_id)
+    signal.send_event(badge=badge_data(award))
+
+
+def _notify_city(award_id: int, kind: str) -> None:
+    award = Award.objects.select_related("user", "badge_class__issuer_city").get(pk=award_id)
+    city = award.badge_class.issuer_city
+    if city is None:
+        return
+    try:
+        from ..webhooks import api as webhooks  # pylint: disable=import-outside-toplevel
+    except ImportError:  # pragma: no cover - the webhooks domain ships with the plugin
+        return
+    webhooks.notify(city, kind, _webhook_data(award, kind))
+
+
+def _email_learner(award_id: int) -> None:
+    if AWARD_EMAILS.is_enabled():
+        from .tasks import send_award_email  # pylint: disable=import-outside-toplevel
+
+        enqueue(send_award_email, award_id)
+
+
+def awarded(award: Award) -> None:
+    """Called inside the awarding transaction; everything happens after it commits."""
+    award_id = award.pk
+
+    def after_commit():
+        _safely("BADGE_AWARDED", _send_signal, BADGE_AWARDED, award_id)
+        _safely("the award email", _email_learner, award_id)
+        _safely("the award webhooks", _notify_city, award_id, "badge.awarded")
+
+    transaction.on_commit(after_commit)
+
+
+def revoked(award: Award, by=None) -> None:  # pylint: disable=unused-argument
+    """Called inside the revoking transaction."""
+    award_id = award.pk
+
+    def after_commit():
+        _safely("BADGE_REVOKED", _send_signal, BADGE_REVOKED, award_id)
+        _safely("the revocation webhooks", _notify_city, award_id, "badge.revoked")
+
+    transaction.on_commit(after_commit)

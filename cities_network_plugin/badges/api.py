@@ -1,0 +1,229 @@
+"""
+Operations on badge classes and awards for people: define a class and its requirements, version a class once
+it has awards, set its image, award by hand, revoke, and read a learner's progress.
+"""
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
+
+from ..opportunities.models import Opportunity, Playlist
+from ..tenancy.models import City
+from . import engine
+from .models import (
+    Award,
+    BadgeClass,
+    BadgeProgress,
+    BadgeStatus,
+    ExpiryRule,
+    Requirement,
+    RequirementGroup,
+    RequirementKind,
+)
+
+CLASS_FIELDS = ("name", "description", "criteria_narrative", "alignments", "tags", "expiry_rule", "expires_on",
+                "expires_after_days", "status", "allow_reearning", "revoke_when_certificate_revoked",
+                "revoke_when_passing_lost")
+
+
+def _clean_class(badge_class: BadgeClass) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        badge_class.full_clean(exclude=["image", "previous_version"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    rule = badge_class.expiry_rule
+    if rule == ExpiryRule.FIXED_DATE and not badge_class.expires_on:
+        errors.setdefault("expires_on", []).append("Give the date the badge expires on.")
+    if rule == ExpiryRule.DAYS_AFTER and not badge_class.expires_after_days:
+        errors.setdefault("expires_after_days", []).append("Give after how many days the badge expires.")
+    for name in ("alignments", "tags"):
+        if not isinstance(getattr(badge_class, name), list):
+            errors.setdefault(name, []).append(f"{name.capitalize()} must be a list.")
+    for number, alignment in enumerate(badge_class.alignments if isinstance(badge_class.alignments, list) else [], 1):
+        if not isinstance(alignment, dict) or not alignment.get("targetName") or not str(
+                alignment.get("targetUrl", "")).startswith(("http://", "https://")):
+            errors.setdefault("alignments", []).append(
+                f"Alignment {number} needs a targetName and a targetUrl (for ESCO, the skill's URI).")
+    if errors:
+        raise ValidationError(errors)
+
+
+def create_class(issuer_city: City | None, data: dict, user=None) -> BadgeClass:
+    """A new class (a draft unless ``status`` says otherwise), with ``groups`` of requirements if given."""
+    badge_class = BadgeClass(issuer_city=issuer_city, created_by=user,
+                             **{k: data[k] for k in CLASS_FIELDS if k in data})
+    _clean_class(badge_class)
+    with transaction.atomic():
+        badge_class.save()
+        if "groups" in data:
+            set_requirements(badge_class, data["groups"])
+    return badge_class
+
+
+def update_class(badge_class: BadgeClass, data: dict) -> BadgeClass:
+    """Change a class; its requirements only while nobody holds it (afterwards: ``new_version``)."""
+    for key in CLASS_FIELDS:
+        if key in data:
+            setattr(badge_class, key, data[key])
+    _clean_class(badge_class)
+    with transaction.atomic():
+        badge_class.save()
+        if "groups" in data:
+            set_requirements(badge_class, data["groups"])
+    return badge_class
+
+
+def is_locked(badge_class: BadgeClass) -> bool:
+    """A class with awards keeps its requirements: the awards were given for exactly those."""
+    return badge_class.awards.exists()
+
+
+def _validate_target(kind: str, target: str, badge_class: BadgeClass) -> str:
+    target = (target or "").strip()
+    if kind in (RequirementKind.COURSE_PASSED, RequirementKind.CERTIFICATE_EARNED):
+        try:
+            return str(CourseKey.from_string(target))
+        except InvalidKeyError as exc:
+            raise ValidationError(f"'{target}' is not a course key (e.g. course-v1:Org+Course+Run).") from exc
+    if kind == RequirementKind.MANUAL:
+        return ""
+    model, what = {
+        RequirementKind.OPPORTUNITY_ATTENDED: (Opportunity, "opportunity"),
+        RequirementKind.PLAYLIST_COMPLETED: (Playlist, "playlist"),
+        RequirementKind.BADGE_EARNED: (BadgeClass, "badge class"),
+    }[kind]
+    try:
+        exists = model.objects.filter(uuid=target).exists()
+    except ValidationError:
+        exists = False
+    if not exists:
+        raise ValidationError(f"There is no {what} with the id '{target}'.")
+    if kind == RequirementKind.BADGE_EARNED and target == str(badge_class.uuid):
+        raise ValidationError("A badge cannot require itself.")
+    return target
+
+
+def set_requirements(badge_class: BadgeClass, groups: list[dict]) -> None:
+    """
+    Replace the class's requirement groups. ``groups``:
+    ``[{"name": ..., "min_required": 1, "requirements": [{"kind": ..., "target": ..., "certificate_modes": []}]}]``.
+    Every problem is reported with its group and requirement number; nothing changes unless all are right.
+    """
+    if is_locked(badge_class):
+        raise ValidationError({"groups": ["Learners hold this badge already, so its requirements are locked. "
+                                          "Create a new version of the badge to change them."]})
+    if not isinstance(groups, list):
+        raise ValidationError({"groups": ["Groups must be a list."]})
+    errors, cleaned = [], []
+    for g_number, group in enumerate(groups, start=1):
+        requirements = group.get("requirements") or [] if isinstance(group, dict) else None
+        if not requirements:
+            errors.append(f"Group {g_number} has no requirements.")
+            continue
+        min_required = group.get("min_required", 1)
+        if not isinstance(min_required, int) or not 1 <= min_required <= len(requirements):
+            errors.append(f"Group {g_number}: at least {min_required!r} of {len(requirements)} requirements "
+                          f"cannot be met; use a number from 1 to {len(requirements)}.")
+        items = []
+        for r_number, requirement in enumerate(requirements, start=1):
+            kind = requirement.get("kind") if isinstance(requirement, dict) else None
+            if kind not in RequirementKind.values:
+                errors.append(f"Group {g_number}, requirement {r_number}: '{kind}' is not a kind of requirement "
+                              f"({', '.join(RequirementKind.values)}).")
+                continue
+            try:
+                target = _validate_target(kind, requirement.get("target", ""), badge_class)
+            except ValidationError as exc:
+                errors.append(f"Group {g_number}, requirement {r_number}: {exc.messages[0]}")
+                continue
+            modes = requirement.get("certificate_modes") or []
+            if not isinstance(modes, list) or not all(isinstance(m, str) for m in modes):
+                errors.append(f"Group {g_number}, requirement {r_number}: certificate modes must be a list of "
+                              "names such as 'verified'.")
+                continue
+            items.append(Requirement(kind=kind, target=target, certificate_modes=modes,
+                                     description=str(requirement.get("description", ""))[:255]))
+        cleaned.append((str(group.get("name", ""))[:255], min_required, items))
+    if errors:
+        raise ValidationError({"groups": errors})
+    with transaction.atomic():
+        RequirementGroup.objects.filter(badge_class=badge_class).delete()
+        for position, (name, min_required, items) in enumerate(cleaned):
+            group = RequirementGroup.objects.create(badge_class=badge_class, position=position, name=name,
+                                                    min_required=min_required)
+            for item in items:
+                item.group = group
+            Requirement.objects.bulk_create(items)
+
+
+def requirements_data(badge_class: BadgeClass) -> list[dict]:
+    """The class's groups in the shape ``set_requirements`` takes."""
+    return [
+        {"name": group.name, "min_required": group.min_required,
+         "requirements": [{"kind": r.kind, "target": r.target, "certificate_modes": r.certificate_modes,
+                           "description": r.description} for r in group.requirements.all()]}
+        for group in badge_class.groups.prefetch_related("requirements")
+    ]
+
+
+def new_version(badge_class: BadgeClass, user=None) -> BadgeClass:
+    """
+    A draft copy of a class with awards, whose requirements can change; the old class is archived when the new
+    one is activated (its awards stay valid).
+    """
+    with transaction.atomic():
+        copy = BadgeClass.objects.create(
+            issuer_city=badge_class.issuer_city, created_by=user, previous_version=badge_class,
+            version=badge_class.version + 1, status=BadgeStatus.DRAFT, image=badge_class.image,
+            image_type=badge_class.image_type, image_width=badge_class.image_width,
+            **{k: getattr(badge_class, k) for k in CLASS_FIELDS if k != "status"},
+        )
+        set_requirements(copy, requirements_data(badge_class))
+    return copy
+
+
+def activate(badge_class: BadgeClass) -> None:
+    """Make a class active; a previous version is archived."""
+    with transaction.atomic():
+        badge_class.status = BadgeStatus.ACTIVE
+        badge_class.save(update_fields=["status", "modified"])
+        if badge_class.previous_version_id:
+            BadgeClass.objects.filter(pk=badge_class.previous_version_id).update(status=BadgeStatus.ARCHIVED)
+
+
+def set_image(badge_class: BadgeClass, data: bytes, filename: str = "", declared_type: str = "") -> None:
+    """Check and store the class's image (PNG or SVG, square, at most 256 KiB)."""
+    from .images import validate_badge_image  # pylint: disable=import-outside-toplevel
+
+    image = validate_badge_image(data, filename=filename, declared_type=declared_type)
+    badge_class.image, badge_class.image_type, badge_class.image_width = image.data, image.content_type, image.width
+    badge_class.save(update_fields=["image", "image_type", "image_width", "modified"])
+
+
+def manual_award(badge_class: BadgeClass, user, evidence: str, awarded_by) -> Award:
+    """A city team awards the badge by hand, saying why."""
+    evidence = (evidence or "").strip()
+    if not evidence:
+        raise ValidationError({"evidence": ["Say what the learner did to earn the badge."]})
+    if badge_class.status != BadgeStatus.ACTIVE:
+        raise ValidationError({"badge_class": ["Only active badges can be awarded."]})
+    with transaction.atomic():
+        award, created = engine.award(user, badge_class, {"manual": True, "narrative": evidence},
+                                      awarded_by=awarded_by, now=timezone.now())
+        if award is not None and not created and engine.is_valid(award):
+            raise ValidationError({"user": [f"{user.username} already holds this badge."]})
+        if not created:
+            raise ValidationError({"user": [f"{user.username} held this badge before and it cannot be earned again."]})
+    return award
+
+
+def progress_of(user, badge_classes=None):
+    """The learner's stored progress, optionally limited to some classes."""
+    queryset = BadgeProgress.objects.filter(user=user).select_related("badge_class")
+    if badge_classes is not None:
+        queryset = queryset.filter(badge_class__in=badge_classes)
+    return queryset

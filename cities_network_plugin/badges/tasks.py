@@ -1,0 +1,41 @@
+"""Celery tasks of badges: process inbox rows, sweep the ones left behind, email learners."""
+import datetime
+import logging
+
+from celery import shared_task
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, max_retries=5, ignore_result=True, acks_late=True)
+def process_learner_event(self, event_pk: int) -> str:
+    """Apply one inbox row; a failure stays on the row and is retried with growing delays."""
+    from . import pipeline  # pylint: disable=import-outside-toplevel
+    from .models import EventState  # pylint: disable=import-outside-toplevel
+
+    state = pipeline.process_event(event_pk)
+    if state == EventState.FAILED and self.request.retries < self.max_retries and not self.request.is_eager:
+        raise self.retry(countdown=min(30 * 2 ** self.request.retries, 3600))
+    return state
+
+
+@shared_task(ignore_result=True)
+def sweep_inbox() -> int:
+    """The periodic job: queue again the events still waiting or failed after a while."""
+    from . import sweeper  # pylint: disable=import-outside-toplevel
+
+    return sweeper.sweep(older_than=datetime.timedelta(minutes=settings.CITIES_NETWORK_SWEEP_AFTER_MINUTES))
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=120, ignore_result=True)
+def send_award_email(self, award_pk: int) -> None:
+    """Tell the learner about their badge."""
+    from . import emails  # pylint: disable=import-outside-toplevel
+
+    try:
+        emails.send_award_email(award_pk)
+    except OSError as exc:  # the mail server is unreachable: try again later
+        raise self.retry(exc=exc) from exc
+
+
