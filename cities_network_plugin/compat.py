@@ -39,7 +39,7 @@ class CourseOutcome:
 
     user_id: int
     course_key: CourseKey
-    passed: bool
+    passed: bool | None  # None: not known (a certificate record says nothing of the grade)
     grade: float | None = None
     certificate_mode: str | None = None  # set when the learner holds a valid certificate
 

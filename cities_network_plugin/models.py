@@ -1,4 +1,13 @@
 """Imports every domain's models so that Django finds them under the ``cities_network_plugin`` label."""
+from .badges.models import (  # noqa: F401
+    Award,
+    BadgeClass,
+    BadgeProgress,
+    CourseStanding,
+    LearnerEvent,
+    Requirement,
+    RequirementGroup,
+)
 from .onboarding.models import (  # noqa: F401
     CityOnboarding,
     CityStepProgress,
@@ -11,6 +20,7 @@ from .onboarding.models import (  # noqa: F401
     StepProgressHistory,
 )
 from .opportunities.models import (  # noqa: F401
+    ClaimCode,
     Opportunity,
     OpportunityCompletion,
     Playlist,
@@ -18,12 +28,4 @@ from .opportunities.models import (  # noqa: F401
     PlaylistProgress,
 )
 from .tenancy.models import City, CityOrganization, CityRole, NetworkManager, Stakeholder  # noqa: F401
-from .badges.models import (  # noqa: F401
-    Award,
-    BadgeClass,
-    BadgeProgress,
-    CourseStanding,
-    LearnerEvent,
-    Requirement,
-    RequirementGroup,
-)
+from .webhooks.models import CityWebhook, WebhookDelivery  # noqa: F401

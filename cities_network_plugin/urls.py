@@ -4,7 +4,7 @@ in both the LMS and Studio.
 """
 from django.urls import include, path
 
-from .web import join, learner
+from .web import claim, join, learner
 
 app_name = "cities_network_plugin"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("c/<slug:slug>/", learner.city_page, name="city"),
     path("o/<uuid:uuid>/", learner.opportunity_page, name="opportunity"),
     path("p/<uuid:uuid>/", learner.playlist_page, name="playlist"),
+    path("claim/<str:code>/", claim.claim_page, name="claim"),
 ]

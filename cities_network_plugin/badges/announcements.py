@@ -6,6 +6,7 @@ the city's webhooks. Each is isolated: one failing never stops the others, and n
 from __future__ import annotations
 
 import logging
+import uuid
 
 from django.conf import settings
 from django.db import transaction
@@ -69,7 +70,10 @@ def _notify_city(award_id: int, kind: str) -> None:
         from ..webhooks import api as webhooks  # pylint: disable=import-outside-toplevel
     except ImportError:  # pragma: no cover - the webhooks domain ships with the plugin
         return
-    webhooks.notify(city, kind, _webhook_data(award, kind))
+    # One notice per award and kind, however often this runs: the id is derived, not random.
+    event_id = uuid.uuid5(uuid.NAMESPACE_URL, f"cities-network:{award.uuid}:{kind}")
+    webhooks.notify(city, kind, _webhook_data(award, kind), event_id=event_id, occurred_at=(
+        award.revoked_at if kind == "badge.revoked" else award.issued_at))
 
 
 def _email_learner(award_id: int) -> None:

@@ -168,7 +168,7 @@ def is_valid(award: Award, now: datetime.datetime | None = None) -> bool:
 
 
 def award(user, badge_class: BadgeClass, evidence: dict, awarded_by=None,
-          now: datetime.datetime | None = None) -> tuple[Award | None, bool]:
+          now: datetime.datetime | None = None, announce: bool = True) -> tuple[Award | None, bool]:
     """
     Give ``user`` the badge. Returns (award, created). A learner who holds a valid award keeps it; one whose
     award was revoked or expired earns it again only where the class allows re-earning.
@@ -188,9 +188,10 @@ def award(user, badge_class: BadgeClass, evidence: dict, awarded_by=None,
     except IntegrityError:
         # Another worker awarded the same attempt first: theirs stands.
         return Award.objects.get(user=user, badge_class=badge_class, attempt=attempt), False
-    from . import announcements  # pylint: disable=import-outside-toplevel
+    if announce:
+        from . import announcements  # pylint: disable=import-outside-toplevel
 
-    announcements.awarded(created)
+        announcements.awarded(created)
     return created, True
 
 
@@ -223,7 +224,8 @@ def store_progress(user_id: int, evaluation: Evaluation) -> None:
 
 
 def process(user, classes: Iterable[BadgeClass], evidence: dict, revoke_reason: str = "",
-            revoke_policy: str = "", now: datetime.datetime | None = None, depth: int = 0) -> list[Award]:
+            revoke_policy: str = "", now: datetime.datetime | None = None, depth: int = 0,
+            announce: bool = True) -> list[Award]:
     """
     Evaluate ``classes`` for ``user``: award the earned ones, store progress for the others, and — when the
     event took something away (``revoke_policy`` names the class setting that allows it) — revoke awards whose
@@ -240,7 +242,8 @@ def process(user, classes: Iterable[BadgeClass], evidence: dict, revoke_reason: 
         store_progress(user.pk, evaluation)
         if evaluation.earned:
             holding = [{"kind": r.kind, "target": r.target} for r in evaluation.holding]
-            new, created = award(user, badge_class, {**evidence, "requirements": holding}, now=now)
+            new, created = award(user, badge_class, {**evidence, "requirements": holding}, now=now,
+                                 announce=announce)
             if created:
                 awarded.append(new)
         elif revoke_policy and getattr(badge_class, revoke_policy, False):
@@ -250,5 +253,5 @@ def process(user, classes: Iterable[BadgeClass], evidence: dict, revoke_reason: 
     if awarded and depth < MAX_META_DEPTH:
         meta = candidate_classes((RequirementKind.BADGE_EARNED, str(a.badge_class.uuid)) for a in awarded)
         awarded += process(user, meta, {**evidence, "via_badges": [str(a.uuid) for a in awarded]}, now=now,
-                           depth=depth + 1)
+                           depth=depth + 1, announce=announce)
     return awarded

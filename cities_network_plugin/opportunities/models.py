@@ -225,3 +225,27 @@ class PlaylistProgress(models.Model):
     @property
     def complete(self) -> bool:
         return self.completed_at is not None
+
+
+class ClaimCode(models.Model):
+    """
+    A code (and the QR link made from it) with which learners record their own attendance of an event, within
+    a time window. One claim per learner and opportunity (the completion's uniqueness decides).
+
+    .. no_pii:
+    """
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="claim_codes")
+    code = models.CharField(max_length=16, unique=True)
+    valid_from = models.DateTimeField()
+    valid_until = models.DateTimeField()
+    active = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.opportunity})"

@@ -54,6 +54,27 @@ DEFAULTS: dict[str, Any] = {
     # .. setting_description: After this many failed attempts an event is left alone (its error stays on the
     #   inbox row in the admin for a person to look at).
     "CITIES_NETWORK_SWEEP_MAX_ATTEMPTS": 20,
+    # .. setting_name: CITIES_NETWORK_CLAIM_RATE_LIMIT
+    # .. setting_default: "10/15m"
+    # .. setting_description: How many attendance claims (codes typed or QR links opened) one learner may send,
+    #   e.g. "10/15m": ten every fifteen minutes. Stops guessing of codes.
+    "CITIES_NETWORK_CLAIM_RATE_LIMIT": "10/15m",
+    # .. setting_name: CITIES_NETWORK_WEBHOOKS_TIMEOUT
+    # .. setting_default: 5
+    # .. setting_description: Seconds a city's webhook endpoint has to accept the connection, and then to
+    #   answer, before the attempt counts as failed (timeout) and is retried later.
+    "CITIES_NETWORK_WEBHOOKS_TIMEOUT": 5,
+    # .. setting_name: CITIES_NETWORK_WEBHOOKS_MAX_ATTEMPTS
+    # .. setting_default: 6
+    # .. setting_description: Attempts to deliver one webhook notice, the first included; retries wait 1, 3, 9,
+    #   27, 81 … minutes (at most six hours). After the last the delivery is marked failed in the city's log.
+    "CITIES_NETWORK_WEBHOOKS_MAX_ATTEMPTS": 6,
+    # .. setting_name: CITIES_NETWORK_WEBHOOKS_ALLOW_LOCAL_HTTP
+    # .. setting_default: False
+    # .. setting_description: Accept webhook endpoints at http://127.0.0.1 and http://localhost, for tests and
+    #   local development. Otherwise endpoints must be HTTPS addresses of public hosts.
+    # .. setting_warning: Never turn it on in production: it lets city admins point webhooks at the server itself.
+    "CITIES_NETWORK_WEBHOOKS_ALLOW_LOCAL_HTTP": False,
 }
 
 

@@ -29,10 +29,13 @@ def client_address(request) -> str:
     return forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
 
 
-def is_limited(request, scope: str, rate: str) -> bool:
-    """Count this request against ``scope`` and say whether the client is over ``rate``."""
+def is_limited(request, scope: str, rate: str, key: str | None = None) -> bool:
+    """
+    Count this request against ``scope`` and say whether the client is over ``rate``. ``key`` replaces the
+    client address (e.g. a user id, for limits per account).
+    """
     limit, period = parse_rate(rate)
-    digest = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
+    digest = hashlib.sha256((key or client_address(request)).encode()).hexdigest()[:32]
     key = f"cities_network:rl:{scope}:{digest}"
     if cache.add(key, 1, timeout=period):
         return False

@@ -2,6 +2,7 @@
 import datetime
 
 import pytest
+from opaque_keys.edx.keys import CourseKey
 from openedx_events.learning.data import (
     CertificateData,
     CourseData,
@@ -14,7 +15,6 @@ from openedx_events.learning.signals import (
     CERTIFICATE_REVOKED,
     COURSE_PASSING_STATUS_UPDATED,
 )
-from opaque_keys.edx.keys import CourseKey
 
 from cities_network_plugin.badges import api as badges_api
 

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.staticfiles",
     "rest_framework",
+    # openedx-events, as edx-platform installs it: its ready() connects the event bus producer to the signals
+    # named in EVENT_BUS_PRODUCER_CONFIG (none here; the real-parts tier's workers set it, see docs/event-bus.md).
+    "openedx_events",
     "tests.host.platform_standin",
 ]
 # Studio's content tagging (openedx-core), where installed, as on a current platform.
@@ -114,6 +117,8 @@ JWT_AUTH = {
 
 # The host's stand-in for edx-platform. Set before the plugin's settings run, which must keep it.
 CITIES_NETWORK_PLATFORM_BACKEND = "tests.host.platform_standin.backend.StandinBackend"
+# Tests run a real HTTP server on 127.0.0.1 as the webhook endpoint; production accepts only public HTTPS hosts.
+CITIES_NETWORK_WEBHOOKS_ALLOW_LOCAL_HTTP = True
 
 LOGGING = {
     "version": 1,

@@ -7,8 +7,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.host.lms_settings")
 
 app = Celery("cities_network_host")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks([
-    "cities_network_plugin.onboarding",
-    "cities_network_plugin.opportunities",
-    "cities_network_plugin.badges",
-])
+# As in Open edX: each installed app's ``tasks`` module (the plugin's imports every domain's tasks).
+app.autodiscover_tasks()

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from ...demo import onboarding, opportunities, tenancy
+from ...demo import badges, onboarding, opportunities, tenancy
 
 
 class Command(BaseCommand):
@@ -35,6 +35,8 @@ class Command(BaseCommand):
         self.stdout.write("Seeding learning opportunities and playlists")
         with transaction.atomic():
             opportunities.seed(self.stdout, accounts)
+        self.stdout.write("Seeding badges; learners earn them through the event pipeline")
+        badges.seed(self.stdout, accounts)
         self.stdout.write("Seeding onboarding journeys")
         with transaction.atomic():
             onboarding.seed(self.stdout, accounts)

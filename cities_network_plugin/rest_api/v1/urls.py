@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
 from ... import __version__
-from .views import onboarding, opportunities, tenancy
+from .views import attendance, badges, onboarding, opportunities, tenancy, webhooks
 
 CITY = "cities/<slug:slug>/"
 
@@ -31,8 +31,31 @@ api_patterns = [
     path(f"{CITY}opportunities/", opportunities.OpportunityListView.as_view(), name="api-v1-opportunities"),
     path(f"{CITY}opportunities/<uuid:uuid>/", opportunities.OpportunityDetailView.as_view(),
          name="api-v1-opportunity"),
+    path(f"{CITY}opportunities/<uuid:uuid>/attendance/", attendance.AttendanceView.as_view(),
+         name="api-v1-attendance"),
+    path(f"{CITY}opportunities/<uuid:uuid>/attendance/import/", attendance.AttendanceImportView.as_view(),
+         name="api-v1-attendance-import"),
+    path(f"{CITY}opportunities/<uuid:uuid>/claim-codes/", attendance.ClaimCodeListView.as_view(),
+         name="api-v1-claim-codes"),
+    path("claim/", attendance.ClaimView.as_view(), name="api-v1-claim"),
     path(f"{CITY}playlists/", opportunities.PlaylistListView.as_view(), name="api-v1-playlists"),
     path(f"{CITY}playlists/<uuid:uuid>/", opportunities.PlaylistDetailView.as_view(), name="api-v1-playlist"),
+    # Webhooks (the city's admins)
+    path(f"{CITY}webhooks/", webhooks.WebhookListView.as_view(), name="api-v1-webhooks"),
+    path(f"{CITY}webhooks/<int:pk>/", webhooks.WebhookDetailView.as_view(), name="api-v1-webhook"),
+    path(f"{CITY}webhooks/<int:pk>/deliveries/", webhooks.WebhookDeliveryListView.as_view(),
+         name="api-v1-webhook-deliveries"),
+    path(f"{CITY}webhooks/<int:pk>/deliveries/<int:delivery_id>/redeliver/", webhooks.WebhookRedeliverView.as_view(),
+         name="api-v1-webhook-redeliver"),
+    # Badges
+    path(f"{CITY}badges/", badges.BadgeClassListView.as_view(), name="api-v1-badges"),
+    path(f"{CITY}badges/<uuid:uuid>/", badges.BadgeClassDetailView.as_view(), name="api-v1-badge"),
+    path(f"{CITY}badges/<uuid:uuid>/image/", badges.BadgeImageView.as_view(), name="api-v1-badge-image"),
+    path(f"{CITY}badges/<uuid:uuid>/new-version/", badges.BadgeNewVersionView.as_view(),
+         name="api-v1-badge-new-version"),
+    path(f"{CITY}badges/<uuid:uuid>/awards/", badges.BadgeAwardListView.as_view(), name="api-v1-badge-awards"),
+    path(f"{CITY}awards/<uuid:uuid>/revoke/", badges.AwardRevokeView.as_view(), name="api-v1-award-revoke"),
+    path("me/badge-progress/", badges.MyProgressView.as_view(), name="api-v1-my-progress"),
     path("community-calls/", onboarding.CommunityCallListView.as_view(), name="api-v1-community-calls"),
     path("community-calls/<int:pk>/", onboarding.CommunityCallDetailView.as_view(), name="api-v1-community-call"),
 ]
@@ -57,6 +80,9 @@ urlpatterns = api_patterns + [
                     "CityStatusEnum": "cities_network_plugin.tenancy.models.CityStatus",
                     "StepStatusEnum": "cities_network_plugin.onboarding.models.StepStatus",
                     "PublicationStatusEnum": "cities_network_plugin.opportunities.models.PublicationStatus",
+                    "WebhookEventEnum": "cities_network_plugin.webhooks.models.WebhookEvent",
+                    "DeliveryStateEnum": "cities_network_plugin.webhooks.models.DeliveryState",
+                    "BadgeStatusEnum": "cities_network_plugin.badges.models.BadgeStatus",
                 },
             },
         ),

@@ -1,0 +1,169 @@
+"""
+Django admin for badges, scoped by city: classes (with their requirement groups as JSON, checked by
+``badges.api``, and an image upload checked like the API's), awards (revocation with a reason), learners'
+progress, and the event inbox for network managers.
+"""
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from ..tenancy import permissions
+from ..tenancy.admin_mixins import CityScopedAdminMixin, NetworkManagersOnlyAdminMixin
+from . import api, engine
+from .models import Award, BadgeClass, BadgeProgress, LearnerEvent
+from .pipeline import process_event
+
+
+class BadgeClassForm(forms.ModelForm):
+    """Adds the requirement groups (as JSON) and the image upload to the class's own fields."""
+
+    groups_json = forms.CharField(
+        label="Requirements", required=False, widget=forms.Textarea(attrs={"rows": 12, "cols": 100}),
+        help_text='Groups of requirements, e.g. [{"min_required": 1, "requirements": [{"kind": "course_passed", '
+                  '"target": "course-v1:Org+Course+Run"}]}]. Every group must hold; a group holds when at least '
+                  "min_required of its requirements hold. Kinds: course_passed, certificate_earned, "
+                  "opportunity_attended, playlist_completed, badge_earned, manual.")
+    image_upload = forms.FileField(label="Image", required=False,
+                                   help_text="PNG or SVG, square, at least 90 pixels, at most 256 KiB.")
+
+    class Meta:
+        model = BadgeClass
+        fields = ["issuer_city", "name", "description", "criteria_narrative", "alignments", "tags", "expiry_rule",
+                  "expires_on", "expires_after_days", "status", "allow_reearning", "revoke_when_certificate_revoked",
+                  "revoke_when_passing_lost"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["groups_json"].initial = json.dumps(api.requirements_data(self.instance), indent=2)
+
+    def clean_groups_json(self):
+        text = self.cleaned_data.get("groups_json", "").strip()
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValidationError(f"This is not valid JSON: {exc.msg} (line {exc.lineno}).") from exc
+
+    def clean_image_upload(self):
+        upload = self.cleaned_data.get("image_upload")
+        if upload:
+            from .images import validate_badge_image  # pylint: disable=import-outside-toplevel
+
+            return validate_badge_image(upload.read(), filename=upload.name, declared_type=upload.content_type or "")
+        return None
+
+
+@admin.register(BadgeClass)
+class BadgeClassAdmin(CityScopedAdminMixin, admin.ModelAdmin):
+    """Badge classes of the user's cities (network classes: network managers)."""
+
+    form = BadgeClassForm
+    city_field = "issuer_city"
+    list_display = ["name", "issuer_city", "status", "version", "award_count"]
+    list_filter = ["status", "issuer_city"]
+    search_fields = ["name", "description"]
+    readonly_fields = ["uuid", "version", "previous_version", "image_type", "created", "modified", "created_by"]
+
+    def get_queryset(self, request):
+        queryset = BadgeClass.objects.select_related("issuer_city")
+        if permissions.is_network_manager(request.user):
+            return queryset
+        return queryset.filter(issuer_city__in=permissions.city_ids_for(request.user))
+
+    @admin.display(description="awards")
+    def award_count(self, obj):
+        return obj.awards.count()
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        image = form.cleaned_data.get("image_upload")
+        if image is not None:
+            obj.image, obj.image_type, obj.image_width = image.data, image.content_type, image.width
+        super().save_model(request, obj, form, change)
+        groups = form.cleaned_data.get("groups_json")
+        if groups is not None:
+            try:
+                api.set_requirements(obj, groups)
+            except ValidationError as exc:
+                self.message_user(request, "Requirements not saved: " + " ".join(exc.messages), messages.ERROR)
+
+
+class AwardForm(forms.ModelForm):
+    """Revoking is done by giving a reason."""
+
+    revoke_with_reason = forms.CharField(required=False, max_length=500,
+                                         help_text="To revoke this badge, say why; learners and verifiers see it.")
+
+    class Meta:
+        model = Award
+        fields = []
+
+
+@admin.register(Award)
+class AwardAdmin(CityScopedAdminMixin, admin.ModelAdmin):
+    """Awards of the user's cities' badges; revoke one by giving a reason."""
+
+    form = AwardForm
+    city_field = "badge_class__issuer_city"
+    write_action = permissions.ADMINISTER
+    list_display = ["badge_class", "user", "issued_at", "expires_at", "revoked"]
+    list_filter = ["revoked", "badge_class"]
+    search_fields = ["user__username", "badge_class__name", "uuid"]
+    list_select_related = ["badge_class", "user"]
+    readonly_fields = ["uuid", "badge_class", "user", "attempt", "issued_at", "expires_at", "revoked", "revoked_at",
+                       "revocation_reason", "evidence", "awarded_by"]
+    fields = readonly_fields + ["revoke_with_reason"]
+
+    def has_add_permission(self, request, *args):
+        return False  # awards come from the engine or a manual award with evidence
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: a deleted award would vanish from revocation lists
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("revoke_with_reason", "").strip()
+        if reason:
+            engine.revoke(obj, reason, by=request.user)
+
+
+@admin.register(BadgeProgress)
+class BadgeProgressAdmin(CityScopedAdminMixin, admin.ModelAdmin):
+    """Learners' progress towards badges (computed; read only)."""
+
+    city_field = "badge_class__issuer_city"
+    list_display = ["user", "badge_class", "groups_met", "groups_total", "updated_at"]
+    list_select_related = ["user", "badge_class"]
+    readonly_fields = ["user", "badge_class", "groups_met", "groups_total", "requirements_met", "requirements_total",
+                       "detail", "updated_at"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.action(description="Process the selected events again")
+def process_again(modeladmin, request, queryset):
+    states = [process_event(pk) for pk in queryset.values_list("pk", flat=True)]
+    modeladmin.message_user(request, f"Processed {len(states)} events: {states.count('processed')} done, "
+                                     f"{states.count('failed')} failed.")
+
+
+@admin.register(LearnerEvent)
+class LearnerEventAdmin(NetworkManagersOnlyAdminMixin, admin.ModelAdmin):
+    """The inbox of learning events, with each failure's error (network managers)."""
+
+    list_display = ["event_type", "user", "target", "state", "attempts", "received_at", "processed_at"]
+    list_filter = ["state", "event_type"]
+    search_fields = ["event_id", "target", "user__username"]
+    readonly_fields = [f.name for f in LearnerEvent._meta.fields]
+    actions = [process_again]
+
+    def has_add_permission(self, request, *args):
+        return False

@@ -1,0 +1,39 @@
+"""
+Re-drive learning events left in the inbox (the broker was down, or processing failed). Schedule it every few
+minutes (cron, or Celery beat with the ``sweep_inbox`` task), or run it by hand after an outage.
+"""
+import datetime
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from ...badges import sweeper
+
+
+class Command(BaseCommand):
+    """``python manage.py lms cities_network_sweep [--inline] [--older-than MINUTES]``."""
+
+    help = "Queue again (or process here, with --inline) the learning events still waiting or failed."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--older-than", type=int, default=None, metavar="MINUTES",
+                            help="Only events received at least this long ago (default: the setting "
+                                 "CITIES_NETWORK_SWEEP_AFTER_MINUTES).")
+        parser.add_argument("--inline", action="store_true",
+                            help="Process the events in this process instead of queueing them (no worker needed).")
+        parser.add_argument("--limit", type=int, default=10_000)
+
+    def handle(self, *args, **options):
+        minutes = options["older_than"]
+        if minutes is None:
+            minutes = settings.CITIES_NETWORK_SWEEP_AFTER_MINUTES
+        every = max(1, options["limit"] // 20)
+
+        def progress(done, total):
+            if done % every == 0 or done == total:
+                self.stdout.write(f"  {done}/{total}")
+
+        count = sweeper.sweep(datetime.timedelta(minutes=minutes), inline=options["inline"], limit=options["limit"],
+                              progress=progress)
+        verb = "processed" if options["inline"] else "queued"
+        self.stdout.write(self.style.SUCCESS(f"{count} waiting or failed events {verb}."))

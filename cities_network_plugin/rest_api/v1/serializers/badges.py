@@ -1,0 +1,93 @@
+"""Serializers of the badge endpoints. Requirements are written as groups, checked by ``badges.api``."""
+from rest_framework import serializers
+
+from ....badges.models import Award, BadgeClass, BadgeProgress, BadgeStatus, ExpiryRule
+
+
+class RequirementGroupsField(serializers.ListField):
+    """Groups of requirements: written as plain data (checked by ``badges.api``), read from the database."""
+
+    child = serializers.DictField()
+
+    def to_representation(self, data):
+        from ....badges.api import requirements_data  # pylint: disable=import-outside-toplevel
+
+        return requirements_data(data.instance)
+
+
+class BadgeClassSerializer(serializers.ModelSerializer):
+    """
+    A badge class. ``groups``: ``[{"name": "", "min_required": 1, "requirements": [{"kind": "course_passed",
+    "target": "course-v1:Org+Course+Run", "certificate_modes": []}]}]``. The image is uploaded separately.
+    """
+
+    issuer = serializers.SlugRelatedField(source="issuer_city", slug_field="slug", read_only=True)
+    groups = RequirementGroupsField(required=False)
+    status = serializers.ChoiceField(choices=BadgeStatus.choices, required=False)
+    expiry_rule = serializers.ChoiceField(choices=ExpiryRule.choices, required=False)
+    alignments = serializers.ListField(child=serializers.DictField(), required=False)
+    tags = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
+    previous_version = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    image_url = serializers.SerializerMethodField()
+    locked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BadgeClass
+        fields = ["uuid", "issuer", "name", "description", "criteria_narrative", "alignments", "tags", "expiry_rule",
+                  "expires_on", "expires_after_days", "status", "allow_reearning", "revoke_when_certificate_revoked",
+                  "revoke_when_passing_lost", "version", "previous_version", "image_url", "image_type", "locked",
+                  "groups", "created", "modified"]
+        read_only_fields = ["uuid", "version", "image_type", "created", "modified"]
+
+    def get_image_url(self, badge_class) -> str | None:
+        if not badge_class.image_type:
+            return None
+        return f"/cities-network/ob/v2/badges/{badge_class.uuid}/image"
+
+    def get_locked(self, badge_class) -> bool:
+        return badge_class.awards.exists()
+
+
+class AwardSerializer(serializers.ModelSerializer):
+    """An award as the city team sees it."""
+
+    badge_class = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    badge_name = serializers.CharField(source="badge_class.name", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+    awarded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Award
+        fields = ["uuid", "badge_class", "badge_name", "username", "attempt", "issued_at", "expires_at", "revoked",
+                  "revoked_at", "revocation_reason", "evidence", "awarded_by"]
+
+
+class ManualAwardSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """Award a badge by hand: the learner (username or email) and what they did."""
+
+    user = serializers.CharField(help_text="Username or email address of the learner.")
+    evidence = serializers.CharField(max_length=5000, help_text="What the learner did to earn the badge.")
+
+
+class RevokeSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """Why the badge is taken back; learners and verifiers will see it."""
+
+    reason = serializers.CharField(max_length=500)
+
+
+class ImageUploadSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """A PNG or SVG image, square, at most 256 KiB."""
+
+    image = serializers.FileField()
+
+
+class ProgressSerializer(serializers.ModelSerializer):
+    """A learner's progress towards a badge ("2 of 3")."""
+
+    badge_class = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    badge_name = serializers.CharField(source="badge_class.name", read_only=True)
+
+    class Meta:
+        model = BadgeProgress
+        fields = ["badge_class", "badge_name", "groups_met", "groups_total", "requirements_met",
+                  "requirements_total", "detail", "updated_at"]

@@ -1,0 +1,38 @@
+"""
+The page a learner opens from an event's QR code (``/cities-network/claim/<code>/``): sign in, confirm, and
+the attendance is recorded. Confirming (a POST) keeps link previews and prefetchers from claiming for anyone.
+"""
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_http_methods
+
+from ..opportunities import attendance
+from .ratelimit import is_limited
+
+TEMPLATE = "cities_network_plugin/claim.html"
+
+
+@login_required
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def claim_page(request, code):
+    """Show what the code is for; on POST record the attendance."""
+    claim_code = attendance.find_claim_code(code)
+    context = {"code": code, "claim_code": claim_code,
+               "opportunity": claim_code.opportunity if claim_code else None}
+    if request.method == "POST":
+        if is_limited(request, "claim", settings.CITIES_NETWORK_CLAIM_RATE_LIMIT, key=f"user:{request.user.pk}"):
+            return render(request, TEMPLATE, {**context, "error": "Too many attempts. Please wait a few minutes."},
+                          status=429)
+        try:
+            completion = attendance.claim(request.user, code)
+        except ValidationError as exc:
+            return render(request, TEMPLATE, {**context, "error": exc.messages[0]}, status=400)
+        return render(request, TEMPLATE, {**context, "completion": completion})
+    if claim_code is None:
+        return render(request, TEMPLATE, {**context, "error": "This code is not known. Check it with the organiser."},
+                      status=404)
+    return render(request, TEMPLATE, context)
