@@ -29,3 +29,4 @@ from .opportunities.models import (  # noqa: F401
 )
 from .tenancy.models import City, CityOrganization, CityRole, NetworkManager, Stakeholder  # noqa: F401
 from .webhooks.models import CityWebhook, WebhookDelivery  # noqa: F401
+from .openbadges.models import CredentialStatus, IssuerProfile, SigningKey, StatusList  # noqa: F401

@@ -159,8 +159,6 @@ class Award(models.Model):
     evidence = models.JSONField(default=dict, blank=True, encoder=UnicodeJSONEncoder)
     awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", help_text=_("For manual awards: who awarded it."))
-    status_list_index = models.PositiveIntegerField(null=True, blank=True, unique=True,
-                                                    help_text=_("Position in the issuer's revocation status list."))
 
     class Meta:
         ordering = ["-issued_at"]

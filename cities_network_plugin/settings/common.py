@@ -59,6 +59,16 @@ DEFAULTS: dict[str, Any] = {
     # .. setting_description: How many attendance claims (codes typed or QR links opened) one learner may send,
     #   e.g. "10/15m": ten every fifteen minutes. Stops guessing of codes.
     "CITIES_NETWORK_CLAIM_RATE_LIMIT": "10/15m",
+    # .. setting_name: CITIES_NETWORK_PUBLIC_URL
+    # .. setting_default: ""
+    # .. setting_description: Base address of the LMS used in Open Badges documents (ids, verification links),
+    #   e.g. "https://learn.example.org". Empty: the platform's ``LMS_ROOT_URL``.
+    "CITIES_NETWORK_PUBLIC_URL": "",
+    # .. setting_name: CITIES_NETWORK_ISSUER_URL
+    # .. setting_default: ""
+    # .. setting_description: The network's website in its Open Badges issuer profile. Empty: the plugin's
+    #   pages on the LMS.
+    "CITIES_NETWORK_ISSUER_URL": "",
     # .. setting_name: CITIES_NETWORK_WEBHOOKS_TIMEOUT
     # .. setting_default: 5
     # .. setting_description: Seconds a city's webhook endpoint has to accept the connection, and then to
