@@ -10,6 +10,7 @@ app_name = "cities_network_plugin"
 
 urlpatterns = [
     path("api/v1/", include("cities_network_plugin.rest_api.v1.urls")),
+    path("ob/", include("cities_network_plugin.openbadges.urls")),
     path("join/", join.join, name="join"),
     # Learner pages (LMS)
     path("c/<slug:slug>/", learner.city_page, name="city"),

@@ -1,0 +1,3 @@
+"""Open Badges 2.0 URLs (hosted verification)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Open Badges 3.0 URLs (signed credentials, keys, status lists)."""
+
+urlpatterns = []
