@@ -59,6 +59,9 @@ setup(
         "cms.djangoapp": [
             "cities_network_plugin = cities_network_plugin.apps:CitiesNetworkPluginConfig",
         ],
+        "openedx.course_tab": [
+            "cities_network_badges = cities_network_plugin.course_tab:CityBadgesTab",
+        ],
     },
     classifiers=[
         "Development Status :: 3 - Alpha",

@@ -179,6 +179,34 @@ def is_course_staff(user, course_key: CourseKey) -> bool:
     return backend().is_course_staff(user, course_key)
 
 
+class StandaloneCourseTab:
+    """
+    The base of our course tab outside edx-platform (tests, the demo), with the shape of the platform's
+    ``EnrolledTab``: class attributes, ``is_enabled(course, user)``, and a ``link_func``.
+    """
+
+    is_hideable = False
+    is_default = True
+    is_movable = True
+    allow_multiple = False
+
+    def __init__(self, tab_dict=None):
+        self.tab_dict = tab_dict or {}
+
+    @classmethod
+    def is_enabled(cls, course, user=None):  # pylint: disable=unused-argument
+        return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def course_tab_base() -> type:
+    """The platform's tab class for enrolled learners, or the stand-in outside the platform."""
+    try:
+        from lms.djangoapps.courseware.tabs import EnrolledTab  # pylint: disable=import-error,import-outside-toplevel
+    except ImportError:
+        return StandaloneCourseTab
+    return EnrolledTab
+
+
 def create_taxonomy(name: str, description: str, export_id: str):
     """Create a taxonomy available to course authors of every organisation."""
     return backend().create_taxonomy(name, description, export_id)

@@ -4,7 +4,7 @@ in both the LMS and Studio.
 """
 from django.urls import include, path
 
-from .web import claim, join, learner
+from .web import claim, join, learner, wallet
 
 app_name = "cities_network_plugin"
 
@@ -17,4 +17,8 @@ urlpatterns = [
     path("o/<uuid:uuid>/", learner.opportunity_page, name="opportunity"),
     path("p/<uuid:uuid>/", learner.playlist_page, name="playlist"),
     path("claim/<str:code>/", claim.claim_page, name="claim"),
+    # The learner's badges (LMS)
+    path("badges/", wallet.wallet, name="wallet"),
+    path("badges/<uuid:uuid>/", wallet.public_award, name="award"),
+    path("courses/<str:course_key>/badges/", wallet.course_badges, name="course-badges"),
 ]

@@ -56,6 +56,7 @@ api_patterns = [
     path(f"{CITY}badges/<uuid:uuid>/awards/", badges.BadgeAwardListView.as_view(), name="api-v1-badge-awards"),
     path(f"{CITY}awards/<uuid:uuid>/revoke/", badges.AwardRevokeView.as_view(), name="api-v1-award-revoke"),
     path("me/badge-progress/", badges.MyProgressView.as_view(), name="api-v1-my-progress"),
+    path("me/awards/", badges.MyAwardsView.as_view(), name="api-v1-my-awards"),
     path("community-calls/", onboarding.CommunityCallListView.as_view(), name="api-v1-community-calls"),
     path("community-calls/<int:pk>/", onboarding.CommunityCallDetailView.as_view(), name="api-v1-community-call"),
 ]

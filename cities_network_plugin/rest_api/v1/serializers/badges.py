@@ -91,3 +91,35 @@ class ProgressSerializer(serializers.ModelSerializer):
         model = BadgeProgress
         fields = ["badge_class", "badge_name", "groups_met", "groups_total", "requirements_met",
                   "requirements_total", "detail", "updated_at"]
+
+
+class MyAwardSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """One of the caller's awards (``badges.presentation.AwardView``) with its Open Badges documents."""
+
+    uuid = serializers.UUIDField(source="award.uuid")
+    badge_class = serializers.UUIDField(source="award.badge_class.uuid")
+    badge_name = serializers.CharField(source="award.badge_class.name")
+    issuer = serializers.CharField()
+    issued_at = serializers.DateTimeField(source="award.issued_at")
+    expires_at = serializers.DateTimeField(source="award.expires_at", allow_null=True)
+    status = serializers.ChoiceField(choices=["valid", "expired", "revoked"])
+    revocation_reason = serializers.CharField(source="award.revocation_reason")
+    image_url = serializers.SerializerMethodField()
+    public_url = serializers.SerializerMethodField()
+    assertion_url = serializers.SerializerMethodField(help_text="Open Badges 2.0 hosted assertion.")
+    credential_url = serializers.SerializerMethodField(help_text="Open Badges 3.0 credential (VC-JWT).")
+
+    def _absolute(self, view, path) -> str | None:
+        return view.absolute(path, self.context.get("request"))
+
+    def get_image_url(self, view) -> str | None:
+        return self._absolute(view, view.image_path)
+
+    def get_public_url(self, view) -> str:
+        return self._absolute(view, view.public_path)
+
+    def get_assertion_url(self, view) -> str:
+        return self._absolute(view, view.assertion_path)
+
+    def get_credential_url(self, view) -> str:
+        return self._absolute(view, view.credential_path)

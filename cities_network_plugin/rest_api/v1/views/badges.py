@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ....badges import api as badges_api
-from ....badges import engine
+from ....badges import engine, presentation
 from ....badges.models import Award, BadgeClass, BadgeStatus
 from ....tenancy import api as tenancy_api
 from ....tenancy import permissions
@@ -23,6 +23,7 @@ from ..serializers.badges import (
     BadgeClassSerializer,
     ImageUploadSerializer,
     ManualAwardSerializer,
+    MyAwardSerializer,
     ProgressSerializer,
     RevokeSerializer,
 )
@@ -146,6 +147,16 @@ class AwardRevokeView(CityScopedMixin, APIView):
             raise ValidationError({"detail": ["This badge was revoked already."]})
         award.refresh_from_db()
         return Response(AwardSerializer(award).data)
+
+
+class MyAwardsView(ApiViewMixin, generics.ListAPIView):
+    """The signed-in learner's awards, each with its Open Badges 2.0 assertion and 3.0 credential URLs."""
+
+    serializer_class = MyAwardSerializer
+    permission_classes = (IsAuthenticated,)
+
+    def get_queryset(self):
+        return presentation.awards_of(self.request.user)
 
 
 class MyProgressView(ApiViewMixin, generics.ListAPIView):

@@ -1,0 +1,71 @@
+"""
+The learner's wallet (``/cities-network/badges/``), the public verification page of an award
+(``/cities-network/badges/<uuid>/``) for employers, and a course's badges (``/cities-network/courses/<key>/badges/``).
+"""
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from ..badges import presentation
+from ..badges.models import Award, BadgeClass, BadgeProgress, BadgeStatus, RequirementKind
+from ..opportunities.models import Opportunity
+from ..tenancy import api as tenancy_api
+
+
+@login_required
+def wallet(request):
+    """Every award of the learner with its status and downloads, and the badges under way."""
+    awards = presentation.awards_of(request.user)
+    for item in awards:
+        item.linkedin = item.linkedin_url(request)
+    held = {a.award.badge_class_id for a in awards if a.status == presentation.VALID}
+    under_way = (BadgeProgress.objects.filter(user=request.user, requirements_met__gt=0,
+                                              badge_class__status=BadgeStatus.ACTIVE)
+                 .exclude(badge_class_id__in=held).select_related("badge_class").order_by("-updated_at"))
+    return render(request, "cities_network_plugin/wallet/wallet.html", {"awards": awards, "under_way": under_way})
+
+
+def public_award(request, uuid):
+    """
+    What an employer sees from a shared link: valid, expired or revoked and why; the learner's display name and
+    nothing else personal.
+    """
+    award = get_object_or_404(Award.objects.select_related("badge_class__issuer_city"), uuid=uuid)
+    shown = presentation.view(award)
+    return render(request, "cities_network_plugin/wallet/award.html", {
+        "view": shown, "award": award, "badge_class": award.badge_class,
+        "linkedin_url": shown.linkedin_url(request),
+        "assertion_url": shown.absolute(shown.assertion_path, request),
+        "credential_url": shown.absolute(shown.credential_path, request),
+    })
+
+
+def course_badges(request, course_key):
+    """The badges a course counts towards — directly, through its opportunity, or its playlists — and progress."""
+    try:
+        key = str(tenancy_api.as_course_key(course_key))
+    except Exception as exc:  # pylint: disable=broad-except
+        raise Http404("No such course.") from exc
+    opportunity = Opportunity.objects.filter(course_key=key).first()
+    targets = Q(groups__requirements__kind__in=[RequirementKind.COURSE_PASSED, RequirementKind.CERTIFICATE_EARNED],
+                groups__requirements__target=key)
+    if opportunity is not None:
+        targets |= Q(groups__requirements__kind=RequirementKind.OPPORTUNITY_ATTENDED,
+                     groups__requirements__target=str(opportunity.uuid))
+        playlists = [str(u) for u in opportunity.playlists.values_list("uuid", flat=True)]
+        if playlists:
+            targets |= Q(groups__requirements__kind=RequirementKind.PLAYLIST_COMPLETED,
+                         groups__requirements__target__in=playlists)
+    classes = list(BadgeClass.objects.filter(targets, status=BadgeStatus.ACTIVE).distinct().select_related(
+        "issuer_city").order_by("name"))
+    progress, held = {}, set()
+    if request.user.is_authenticated:
+        mine = BadgeProgress.objects.filter(user=request.user, badge_class__in=classes)
+        progress = {p.badge_class_id: p for p in mine}
+        held = set(presentation.engine.valid_awards().filter(user=request.user, badge_class__in=classes).values_list(
+            "badge_class_id", flat=True))
+    rows = [{"badge_class": c, "image_path": presentation.class_image_path(c), "progress": progress.get(c.pk),
+             "held": c.pk in held, "issuer": presentation.issuer_name(c)} for c in classes]
+    return render(request, "cities_network_plugin/wallet/course_badges.html",
+                  {"course_key": key, "opportunity": opportunity, "rows": rows})
