@@ -2,6 +2,8 @@
 # Runs every test tier in turn and prints each tier's pytest summary; exits non-zero if any tier failed.
 #   SQLite  : the LMS host suite, then the Studio (CMS) host suite
 #   MariaDB : the same two on 127.0.0.1:3306 (user root, empty password); Open edX runs MySQL
+#   Real parts: tests/realparts — real Celery workers on the Redis broker (127.0.0.1:6379, database 5) applying
+#             events on MariaDB, and BADGE_AWARDED/BADGE_REVOKED through the event bus on Redis Streams
 # On a developer's machine a tier whose service is missing skips with a message; under CI=true it fails.
 set -uo pipefail
 VENV=${VENV:-.venv}
@@ -16,6 +18,7 @@ tier() {
 }
 
 mariadb_up() { (exec 3<>/dev/tcp/127.0.0.1/3306) 2>/dev/null; }
+redis_up() { (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; }
 
 tier "sqlite / lms" "$PY" -m pytest tests -q
 tier "sqlite / studio" "$PY" -m pytest tests/cms -q --ds=tests.host.cms_settings
@@ -28,6 +31,17 @@ elif [ "${CI:-}" = "true" ]; then
     failed+=("mariadb")
 else
     echo "SKIPPED: MariaDB tier (nothing listens on 127.0.0.1:3306; start MariaDB to run it)."
+fi
+
+# Its own test database, so it never meets a MariaDB tier running at the same time.
+if mariadb_up && redis_up; then
+    tier "celery+redis / real parts" env CITIES_NETWORK_REAL_PARTS=1 CITIES_NETWORK_TEST_DB=mysql \
+        CITIES_NETWORK_MYSQL_DB=cities_network_realparts "$PY" -m pytest tests/realparts -q
+elif [ "${CI:-}" = "true" ]; then
+    echo "Redis (127.0.0.1:6379) or MariaDB (127.0.0.1:3306) is not reachable, and CI=true: failing instead of skipping."
+    failed+=("celery+redis / real parts")
+else
+    echo "SKIPPED: celery+redis / real parts tier (needs Redis on 127.0.0.1:6379 and MariaDB on 127.0.0.1:3306)."
 fi
 
 echo

@@ -151,6 +151,10 @@ def process_event(event_pk: int) -> str:
         event = LearnerEvent.objects.select_for_update().get(pk=event_pk)
         if event.state in (EventState.PROCESSED, EventState.IGNORED):
             return event.state
+        if event.user_id:
+            # One learner's events are applied one after another: two workers each applying one of the two
+            # courses a badge needs would otherwise each see only their own course and award nothing.
+            list(get_user_model().objects.select_for_update().filter(pk=event.user_id).values_list("pk", flat=True))
         event.attempts += 1
         try:
             with transaction.atomic():
