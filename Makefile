@@ -18,12 +18,13 @@ help: ## list the targets
 system-deps: ## install the system libraries the Python packages build against (Debian, as root)
 	@bash scripts/system_deps.sh
 
-$(STAMP): requirements/quality.txt requirements/test.txt requirements/base.txt setup.py | system-deps
+$(STAMP): requirements/quality.txt requirements/test.txt requirements/base.txt setup.py tests/js/package-lock.json | system-deps
 	@echo "Creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version))"
 	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
 	@$(VPY) -m pip install --quiet --upgrade pip
 	@$(VPY) -m pip install --quiet -r requirements/quality.txt
 	@$(VPY) -m pip install --quiet --no-deps -e .
+	@bash scripts/install_test_js.sh
 	@touch $(STAMP)
 
 venv: $(STAMP)

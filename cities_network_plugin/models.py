@@ -19,6 +19,7 @@ from .onboarding.models import (  # noqa: F401
     OnboardingStep,
     StepProgressHistory,
 )
+from .openbadges.models import CredentialStatus, IssuerProfile, SigningKey, StatusList  # noqa: F401
 from .opportunities.models import (  # noqa: F401
     ClaimCode,
     Opportunity,
@@ -27,6 +28,6 @@ from .opportunities.models import (  # noqa: F401
     PlaylistItem,
     PlaylistProgress,
 )
+from .reporting.models import Report  # noqa: F401
 from .tenancy.models import City, CityOrganization, CityRole, NetworkManager, Stakeholder  # noqa: F401
 from .webhooks.models import CityWebhook, WebhookDelivery  # noqa: F401
-from .openbadges.models import CredentialStatus, IssuerProfile, SigningKey, StatusList  # noqa: F401

@@ -21,4 +21,5 @@ urlpatterns = [
     path("badges/", wallet.wallet, name="wallet"),
     path("badges/<uuid:uuid>/", wallet.public_award, name="award"),
     path("courses/<str:course_key>/badges/", wallet.course_badges, name="course-badges"),
+    path("console/", include("cities_network_plugin.console.urls")),
 ]

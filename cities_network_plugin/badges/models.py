@@ -165,7 +165,11 @@ class Award(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "badge_class", "attempt"], name="cities_network_one_award"),
         ]
-        indexes = [models.Index(fields=["badge_class", "issued_at"], name="cities_network_award_month")]
+        indexes = [
+            models.Index(fields=["badge_class", "issued_at"], name="cities_network_award_month"),
+            # Covers the network report's queries (by class, month, revoked or not, learner) without reading rows.
+            models.Index(fields=["badge_class", "issued_at", "revoked", "user"], name="cities_network_award_report"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.badge_class} → {self.user_id}"

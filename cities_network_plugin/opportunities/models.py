@@ -191,6 +191,8 @@ class OpportunityCompletion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "opportunity"], name="cities_network_one_completion"),
         ]
+        # The network report reads completions by date across all opportunities.
+        indexes = [models.Index(fields=["completed_at", "opportunity", "user"], name="cities_network_completion_at")]
 
     def __str__(self) -> str:
         return f"{self.user_id} completed {self.opportunity_id}"

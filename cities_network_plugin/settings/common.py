@@ -85,6 +85,36 @@ DEFAULTS: dict[str, Any] = {
     #   local development. Otherwise endpoints must be HTTPS addresses of public hosts.
     # .. setting_warning: Never turn it on in production: it lets city admins point webhooks at the server itself.
     "CITIES_NETWORK_WEBHOOKS_ALLOW_LOCAL_HTTP": False,
+    # .. setting_name: CITIES_NETWORK_KEY_ENCRYPTION_SECRET
+    # .. setting_default: ""
+    # .. setting_description: Secret from which the key that encrypts the issuers' private signing keys (Open
+    #   Badges 3.0) in the database is derived (HKDF-SHA256, then AES-256-GCM). Without it (and without
+    #   ``CITIES_NETWORK_KEY_FILES_DIR``) no signing key can be generated and no OB 3.0 credential is issued.
+    # .. setting_warning: Set it in production to a long random value kept out of the database and of version
+    #   control (e.g. in the platform's secret YAML), and never change it while keys exist: the stored private keys
+    #   could no longer be decrypted, and every issuer would need new keys (``cities_network_keys rotate``).
+    "CITIES_NETWORK_KEY_ENCRYPTION_SECRET": "",
+    # .. setting_name: CITIES_NETWORK_KEY_FILES_DIR
+    # .. setting_default: ""
+    # .. setting_description: A directory where private signing keys are kept as PEM files (mode 0600), one per
+    #   key, instead of encrypted in the database; for operators who keep secrets on a mounted volume. When set it
+    #   takes precedence over ``CITIES_NETWORK_KEY_ENCRYPTION_SECRET`` for new keys.
+    # .. setting_warning: The directory must be readable only by the LMS user and be backed up: a lost file is a
+    #   lost key (its credentials still verify, but the issuer can no longer sign with it).
+    "CITIES_NETWORK_KEY_FILES_DIR": "",
+    # .. setting_name: CITIES_NETWORK_DEFAULT_KEY_ALGORITHM
+    # .. setting_default: "EdDSA"
+    # .. setting_description: Signature algorithm of the keys generated for issuers when none is asked for:
+    #   "EdDSA" (Ed25519; also signs the ``eddsa-rdfc-2022`` proofs) or "RS256" (RSA 3072, the algorithm Open
+    #   Badges 3.0 requires every verifier to support).
+    "CITIES_NETWORK_DEFAULT_KEY_ALGORITHM": "EdDSA",
+    # .. setting_name: CITIES_NETWORK_JSONLD_CONTEXTS_DIR
+    # .. setting_default: ""
+    # .. setting_description: A directory holding the JSON-LD contexts (VC 2.0, Open Badges 3.0, Multikey) that
+    #   the ``eddsa-rdfc-2022`` proofs of OB 3.0 credentials are computed with. Contexts are never fetched while
+    #   answering a request: fill the directory once with ``manage.py lms cities_network_contexts``. Empty: the
+    #   JSON form with an embedded proof is unavailable (the signed VC-JWT form still is).
+    "CITIES_NETWORK_JSONLD_CONTEXTS_DIR": "",
 }
 
 

@@ -119,6 +119,12 @@ JWT_AUTH = {
 CITIES_NETWORK_PLATFORM_BACKEND = "tests.host.platform_standin.backend.StandinBackend"
 # Tests run a real HTTP server on 127.0.0.1 as the webhook endpoint; production accepts only public HTTPS hosts.
 CITIES_NETWORK_WEBHOOKS_ALLOW_LOCAL_HTTP = True
+# Open Badges 3.0 signing keys are encrypted with a key derived from this throwaway secret (production sets its own).
+CITIES_NETWORK_KEY_ENCRYPTION_SECRET = "test-host-only-key-encryption-secret"  # noqa: S105 - tests and the demo only
+# JSON-LD contexts for the eddsa-rdfc-2022 proofs, written from npm packages by scripts/install_test_js.sh (never
+# fetched while a test runs); the tests that need them skip, or fail under CI=true, when the directory is empty.
+CITIES_NETWORK_JSONLD_CONTEXTS_DIR = os.environ.get("CITIES_NETWORK_JSONLD_CONTEXTS_DIR",
+                                                    str(REPO_ROOT / ".cache" / "jsonld-contexts"))
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ from cities_network_plugin.badges import api as badges_api
 from cities_network_plugin.badges import engine
 from cities_network_plugin.badges.models import Award
 from cities_network_plugin.course_tab import CityBadgesTab
+
 from tests.badges.conftest import COURSE, send_passing
 
 

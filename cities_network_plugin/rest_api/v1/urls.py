@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
 from ... import __version__
-from .views import attendance, badges, onboarding, opportunities, tenancy, webhooks
+from .views import attendance, badges, onboarding, opportunities, reports, tenancy, webhooks
 
 CITY = "cities/<slug:slug>/"
 
@@ -59,6 +59,7 @@ api_patterns = [
     path("me/awards/", badges.MyAwardsView.as_view(), name="api-v1-my-awards"),
     path("community-calls/", onboarding.CommunityCallListView.as_view(), name="api-v1-community-calls"),
     path("community-calls/<int:pk>/", onboarding.CommunityCallDetailView.as_view(), name="api-v1-community-call"),
+    path("reports/network/", reports.NetworkReportView.as_view(), name="api-v1-report-network"),
 ]
 
 urlpatterns = api_patterns + [

@@ -1,0 +1,1 @@
+"""Network reporting: figures over every city for network managers (admin page with charts, API, command)."""

@@ -1,0 +1,71 @@
+"""The report page in the Django admin: network managers only, with charts, tables and CSV downloads."""
+import pytest
+
+REPORT = "/admin/cities_network_plugin/report/"
+
+
+@pytest.mark.django_db
+def test_network_manager_sees_every_figure_with_its_chart_and_csv_link(client, network_manager, network):
+    client.force_login(network_manager)
+    response = client.get(REPORT)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count('class="cities-network-chart"') == 5
+    for name in ("cities_per_stage", "awards_per_month", "learners_reached", "opportunities_by_kind", "top_badges"):
+        assert f'id="figure-{name}"' in page
+        assert f'href="?export={name}"' in page
+    assert "Gamma &lt;&amp;&gt; Co" in page and "Gamma <&> Co" not in page
+    assert "5 learners reached across the network" in page
+    assert 'type="date"' in page and 'name="country"' in page and 'value="member"' in page
+
+
+@pytest.mark.django_db
+def test_filters_narrow_the_page_and_the_csv_links_keep_them(client, network_manager, network):
+    client.force_login(network_manager)
+    page = client.get(REPORT, {"country": "LT", "date_from": "2026-01-01"}).content.decode()
+    assert "2 learners reached across the network" in page  # u1 and u2, by Alpha
+    assert "Gamma &lt;&amp;&gt; Co" not in page
+    assert "?country=LT&amp;date_from=2026-01-01&amp;export=top_badges" in page
+
+
+@pytest.mark.django_db
+def test_bad_filters_are_named_on_the_page(client, network_manager, network):
+    client.force_login(network_manager)
+    response = client.get(REPORT, {"date_from": "2026-02-30", "status": "asleep"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "&#x27;2026-02-30&#x27; is not a date" in page and "&#x27;asleep&#x27; is not a city status" in page
+    assert "cities-network-chart" not in page
+    assert client.get(REPORT, {"date_from": "nope", "export": "top_badges"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_csv_download_of_a_table(client, network_manager, network):
+    client.force_login(network_manager)
+    response = client.get(REPORT, {"export": "awards_per_month", "date_from": "2026-01-01", "date_to": "2026-02-28"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="network-report-awards_per_month-2026-01-01-2026-02-28.csv"')
+    assert response.content.decode("utf-8") == (
+        "\ufeffmonth,city,awards,revoked\r\n2026-01,alpha,2,0\r\n2026-02,beta,1,0\r\n2026-02,network,1,0\r\n")
+    learners = client.get(REPORT, {"export": "learners_reached"}).content.decode("utf-8").splitlines()
+    assert learners[-1] == "total,\"Whole network, each learner once\",5"
+    assert client.get(REPORT, {"export": "passwords"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_city_admins_and_core_team_get_403(client, admin_a, core_a, network):
+    for user in (admin_a, core_a):
+        client.force_login(user)
+        assert client.get(REPORT).status_code == 403
+        assert client.get(REPORT, {"export": "top_badges"}).status_code == 403
+        assert "network report" not in client.get("/admin/").content.decode().lower()
+
+
+@pytest.mark.django_db
+def test_admin_index_lists_the_report_for_network_managers(client, network_manager):
+    client.force_login(network_manager)
+    page = client.get("/admin/").content.decode()
+    assert f'href="{REPORT}"' in page and "Network report" in page
+    assert client.get(f"{REPORT}add/").status_code == 404  # a page, not a list of records
