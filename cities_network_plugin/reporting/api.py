@@ -3,7 +3,9 @@ Network-wide figures for network managers: where cities stand in their journey, 
 learners they reach, what they offer, and the most earned badges.
 
 Each figure is one or two aggregate queries (GROUP BY in the database); the whole report is eight queries
-whatever the number of cities or awards, so it stays fast at a million awards. Nothing here loops over cities.
+whatever the number of cities or awards, and nothing here loops over cities. The award queries read only the
+covering index ``cities_network_award_report`` (class, issued, revoked, learner), not the award rows, which
+keeps them to one index scan each at a million awards.
 
 Decisions a successor may question:
 
@@ -204,7 +206,10 @@ def build_table(name: str, filters: ReportFilters | None = None) -> Table:
 
 
 def cities_per_stage(filters: ReportFilters) -> Table:
-    """Cities by their current stage (two queries); ``stage`` is None for cities not started."""
+    """
+    Cities by their current stage (two queries); ``stage`` is None for cities not started. A city that has
+    completed the journey counts in the last stage, where ``refresh_summary`` keeps it ("ongoing support").
+    """
     counts = dict(
         City.objects.filter(filters.city_q()).order_by().values("onboarding__current_stage")
         .annotate(cities=Count("pk")).values_list("onboarding__current_stage", "cities")
@@ -230,8 +235,10 @@ def awards_per_month(filters: ReportFilters) -> Table:
 
 def _reach_sql(filters: ReportFilters) -> tuple[str, list, str]:
     """
-    The SQL of the distinct (city, learner) pairs reached, with its parameters and database alias: awards
-    (city = the badge's issuer, NULL for the network) UNION completions (city = the opportunity's owner).
+    The SQL of the (city, learner) pairs reached, with its parameters and database alias: awards (city = the
+    badge's issuer, NULL for the network) UNION ALL completions (city = the opportunity's owner). The callers
+    count distinct learners; UNION ALL leaves deduplication to that count, which is several times faster on
+    MariaDB than a UNION's temporary table at a million awards.
     """
     awards = (
         Award.objects.filter(filters.city_q("badge_class__issuer_city__"), filters.time_q("issued_at"), revoked=False)
@@ -243,7 +250,7 @@ def _reach_sql(filters: ReportFilters) -> tuple[str, list, str]:
         .annotate(reach_city=F("opportunity__city"), reach_user=F("user"))
         .order_by().values("reach_city", "reach_user")
     )
-    pairs = awards.union(completions)  # UNION, not UNION ALL: each pair once
+    pairs = awards.union(completions, all=True)
     sql, params = pairs.query.get_compiler(using=pairs.db).as_sql()
     return sql, list(params), pairs.db
 
@@ -254,10 +261,13 @@ def learners_reached(filters: ReportFilters) -> Table:
     connection = connections[alias]
     quote = connection.ops.quote_name
     city, user, pairs = quote("reach_city"), quote("reach_user"), quote("reach")
+    # Quoted names around Django's own compiled SQL; every value stays a parameter.
+    per_city_sql = f"SELECT {city}, COUNT(DISTINCT {user}) FROM ({sql}) {pairs} GROUP BY {city}"  # noqa: S608
+    total_sql = f"SELECT COUNT(DISTINCT {user}) FROM ({sql}) {pairs}"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {city}, COUNT(*) FROM ({sql}) {pairs} GROUP BY {city}", params)  # noqa: S608
+        cursor.execute(per_city_sql, params)
         per_city = dict(cursor.fetchall())
-        cursor.execute(f"SELECT COUNT(DISTINCT {user}) FROM ({sql}) {pairs}", params)  # noqa: S608
+        cursor.execute(total_sql, params)
         total = cursor.fetchone()[0]
     rows = [
         (slug, name, per_city.get(pk, 0))

@@ -26,6 +26,7 @@ OTHERS_COLOUR = "#5f6b76"
 TEXT = "#1f2933"
 GRID = "#d0d5da"
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" font-size="12"'
+LABEL_LINES = 3  # lines of a category label under a column
 MAX_SERIES = 12  # twelve series; beyond that, eleven and "Others"
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
@@ -103,9 +104,6 @@ def horizontal_bar_chart(chart_id: str, title: str, description: str, labels: Se
                 f'stroke="{TEXT}"/>')
     body.append(_text(label_width + plot_width / 2, height - 8, value_label, "middle"))
     return _svg(chart_id, title, description, width, height, body)
-
-
-LABEL_LINES = 3
 
 
 def _wrap(label: str, chars: int) -> list[str]:
