@@ -44,6 +44,20 @@ else
     echo "SKIPPED: celery+redis / real parts tier (needs Redis on 127.0.0.1:6379 and MariaDB on 127.0.0.1:3306)."
 fi
 
+# Tutor plugin (tutor-cities-network/): the real Tutor CLI renders a throw-away project; no Docker needed. Its own
+# virtualenv, because Tutor's requirements are not the platform's; reinstalled when its requirements change.
+tutor_plugin_tests() {
+    local venv=.venv-tutor dir=tutor-cities-network
+    local stamp="$venv/.installed"
+    if [ ! -f "$stamp" ] || [ "$dir/requirements-test.txt" -nt "$stamp" ] || [ "$dir/pyproject.toml" -nt "$stamp" ]; then
+        { test -x "$venv/bin/python" || "$PY" -m venv "$venv"; } &&
+            "$venv/bin/python" -m pip install --quiet -r "$dir/requirements-test.txt" -e "$dir" &&
+            touch "$stamp" || return 1
+    fi
+    "$venv/bin/python" -m pytest "$dir/tests" -q
+}
+tier "tutor plugin" tutor_plugin_tests
+
 echo
 if [ ${#failed[@]} -gt 0 ]; then
     echo "FAILED tiers: ${failed[*]}"

@@ -8,7 +8,7 @@ from ..tenancy.models import City
 log = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, max_retries=3, default_retry_delay=30, retry_backoff=True, ignore_result=True)
+@shared_task(bind=True, max_retries=3, default_retry_delay=30, ignore_result=True)
 def evaluate_city_onboarding(self, city_id: int) -> None:
     """Run the detectors of one city after its data changed."""
     from .detectors import evaluate_city  # pylint: disable=import-outside-toplevel
@@ -20,7 +20,7 @@ def evaluate_city_onboarding(self, city_id: int) -> None:
         evaluate_city(city)
     except Exception as exc:  # pylint: disable=broad-except
         log.exception("Onboarding detection failed for city %s", city_id)
-        raise self.retry(exc=exc) from exc
+        raise self.retry(exc=exc, countdown=self.default_retry_delay * 2 ** self.request.retries) from exc
 
 
 @shared_task(ignore_result=True)
@@ -31,7 +31,7 @@ def evaluate_all_cities() -> None:
     evaluate_all()
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=60, retry_backoff=True, ignore_result=True)
+@shared_task(bind=True, max_retries=5, default_retry_delay=60, ignore_result=True)
 def send_onboarding_email(self, kind: str, city_id: int, stage_id: int = 0, completed: int = 0) -> None:
     """Send one onboarding email (``stage_reached`` or ``join_request``); retried if the mail server fails."""
     from . import notifications  # pylint: disable=import-outside-toplevel
@@ -39,4 +39,4 @@ def send_onboarding_email(self, kind: str, city_id: int, stage_id: int = 0, comp
     try:
         notifications.send(kind, city_id, stage_id, completed)
     except OSError as exc:
-        raise self.retry(exc=exc) from exc
+        raise self.retry(exc=exc, countdown=self.default_retry_delay * 2 ** self.request.retries) from exc

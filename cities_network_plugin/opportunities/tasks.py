@@ -7,7 +7,7 @@ from django.utils.dateparse import parse_datetime
 log = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, max_retries=3, default_retry_delay=30, retry_backoff=True, ignore_result=True)
+@shared_task(bind=True, max_retries=3, default_retry_delay=30, ignore_result=True)
 def sync_course_opportunity(self, course_key: str, title: str = "", start: str = "", end: str = "",
                             hidden: bool = False, from_catalog: bool = False) -> None:
     """
@@ -24,7 +24,7 @@ def sync_course_opportunity(self, course_key: str, title: str = "", start: str =
             api.sync_course(course_key)
     except Exception as exc:  # pylint: disable=broad-except
         log.exception("Could not sync the opportunity of course %s", course_key)
-        raise self.retry(exc=exc) from exc
+        raise self.retry(exc=exc, countdown=self.default_retry_delay * 2 ** self.request.retries) from exc
 
 
 @shared_task(ignore_result=True)

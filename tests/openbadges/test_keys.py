@@ -155,3 +155,19 @@ def test_private_material_never_leaves_in_answers_or_logs(client, city_a, learne
         for text in [*texts, caplog.text]:
             _assert_absent(private_forms(key), text)
     assert ed_key.kid in caplog.text  # the logs do say which key was made
+
+
+
+@pytest.mark.django_db
+def test_generate_if_missing_keeps_the_existing_key():
+    import io  # pylint: disable=import-outside-toplevel
+
+    from django.core.management import call_command  # pylint: disable=import-outside-toplevel
+
+    from cities_network_plugin.openbadges.models import SigningKey  # pylint: disable=import-outside-toplevel
+
+    out = io.StringIO()
+    call_command("cities_network_keys", "generate", "--issuer", "network", "--if-missing", stdout=out)
+    call_command("cities_network_keys", "generate", "--issuer", "network", "--if-missing", stdout=out)
+    assert SigningKey.objects.filter(issuer__slug="network").count() == 1
+    assert "has an active key already" in out.getvalue()

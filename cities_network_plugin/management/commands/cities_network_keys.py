@@ -23,6 +23,8 @@ class Command(BaseCommand):
         generate.add_argument("--issuer", required=True, metavar="SLUG")
         generate.add_argument("--algorithm", choices=KeyAlgorithm.values, default=None,
                               help="Default: the setting CITIES_NETWORK_DEFAULT_KEY_ALGORITHM.")
+        generate.add_argument("--if-missing", action="store_true",
+                              help="Do nothing when the issuer has an active key already (for init jobs).")
         listing = actions.add_parser("list", help="List keys (every issuer's, or one issuer's).")
         listing.add_argument("--issuer", metavar="SLUG")
         rotate = actions.add_parser("rotate", help="Replace an issuer's signing key; the old one stays published.")
@@ -51,6 +53,12 @@ class Command(BaseCommand):
     def _generate(self, options):
         profile = self._issuer(options["issuer"])
         algorithm = options["algorithm"] or keys.default_algorithm()
+        if options.get("if_missing"):
+            active = SigningKey.objects.filter(issuer=profile, status="active").first()
+            if active is not None:
+                self.stdout.write(f"{profile.slug} has an active key already ({active.algorithm} {active.kid}); "
+                                  "nothing to do.")
+                return
         self.stdout.write(f"Generating a {algorithm} key for {profile.slug}…")
         try:
             key = keys.generate(profile, algorithm)
