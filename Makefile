@@ -38,7 +38,7 @@ quality: $(STAMP) ## lint, import order, PII, setting and toggle annotations, mi
 demo: $(STAMP) ## seed a demo network in .demo/ and serve it on 127.0.0.1:$(PORT)
 	@mkdir -p .demo
 	@$(VPY) manage.py migrate --noinput -v0
-	@$(VPY) manage.py cities_network_demo
+	@PORT=$(PORT) $(VPY) manage.py cities_network_demo
 	@echo
 	@echo "Open http://127.0.0.1:$(PORT)/login/ and sign in with one of the logins above."
 	@echo "  Django admin          http://127.0.0.1:$(PORT)/admin/"
@@ -48,7 +48,7 @@ demo: $(STAMP) ## seed a demo network in .demo/ and serve it on 127.0.0.1:$(PORT
 	@echo "  Onboarding (API)      http://127.0.0.1:$(PORT)/cities-network/api/v1/cities/vilnius/onboarding/"
 	@echo "Emails the demo sends are written to .demo/emails/."
 	@echo "Stop with Ctrl-C. The data stays in .demo/; 'make clean' removes it."
-	@$(VPY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+	@PORT=$(PORT) $(VPY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 requirements: ## recompile the pinned requirements/*.txt from the *.in files (with Python 3.11, the oldest supported)
 	python3.11 -m venv .venv-compile && .venv-compile/bin/pip install --quiet pip-tools
@@ -57,4 +57,4 @@ requirements: ## recompile the pinned requirements/*.txt from the *.in files (wi
 		--output-file $$f.txt $$f.in; done
 
 clean: ## remove the virtualenv, the demo database and reports
-	rm -rf $(VENV) .demo .annotation_reports .tox build *.egg-info
+	rm -rf $(VENV) .venv-tutor .venv-compile .demo .annotation_reports .tox build *.egg-info

@@ -16,3 +16,5 @@ DATABASES = {
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = str(REPO_ROOT / ".demo" / "emails")  # noqa: F405
 LOGGING["loggers"]["cities_network_plugin"]["level"] = "INFO"  # noqa: F405
+# Links in emails and in Open Badges documents point at the demo server.
+LMS_ROOT_URL = os.environ.get("CITIES_NETWORK_DEMO_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}")
