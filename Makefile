@@ -41,6 +41,10 @@ demo: $(STAMP) ## seed a demo network in .demo/ and serve it on 127.0.0.1:$(PORT
 	@PORT=$(PORT) $(VPY) manage.py cities_network_demo
 	@echo
 	@echo "Open http://127.0.0.1:$(PORT)/login/ and sign in with one of the logins above."
+	@echo "  Studio city console   http://127.0.0.1:$(PORT)/cities-network/console/        (ruta)"
+	@echo "  Learner wallet        http://127.0.0.1:$(PORT)/cities-network/badges/         (learner)"
+	@echo "  City page             http://127.0.0.1:$(PORT)/cities-network/c/vilnius/"
+	@echo "  Network report        http://127.0.0.1:$(PORT)/admin/cities_network_plugin/report/  (nina)"
 	@echo "  Django admin          http://127.0.0.1:$(PORT)/admin/"
 	@echo "  Cities API            http://127.0.0.1:$(PORT)/cities-network/api/v1/cities/"
 	@echo "  API schema (OpenAPI)  http://127.0.0.1:$(PORT)/cities-network/api/v1/schema/"
