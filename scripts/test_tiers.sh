@@ -4,6 +4,7 @@
 #   MariaDB : the same two on 127.0.0.1:3306 (user root, empty password); Open edX runs MySQL
 #   Real parts: tests/realparts — real Celery workers on the Redis broker (127.0.0.1:6379, database 5) applying
 #             events on MariaDB, and BADGE_AWARDED/BADGE_REVOKED through the event bus on Redis Streams
+#   Browser : tests/browser and tests/cms/browser in Debian's headless Chromium (scripts/install_browser.sh)
 # On a developer's machine a tier whose service is missing skips with a message; under CI=true it fails.
 set -uo pipefail
 VENV=${VENV:-.venv}
@@ -43,6 +44,22 @@ elif [ "${CI:-}" = "true" ]; then
 else
     echo "SKIPPED: celery+redis / real parts tier (needs Redis on 127.0.0.1:6379 and MariaDB on 127.0.0.1:3306)."
 fi
+
+# Browser tests (tests/browser on the LMS host, tests/cms/browser on the Studio host): Debian's headless Chromium
+# driven by Selenium, axe-core checks on each page, screenshots into docs/screenshots/. install_browser.sh installs
+# Chromium, chromedriver and axe-core when missing (as root); without them the tests skip, or fail under CI=true.
+browser_tests() {
+    local rc=0
+    if ! bash scripts/install_browser.sh; then
+        [ "${CI:-}" = "true" ] && return 1
+        echo "SKIPPED: browser tier (Chromium, chromedriver or axe-core is missing; see above)."
+        return 0
+    fi
+    env CITIES_NETWORK_BROWSER=1 "$PY" -m pytest tests/browser -q || rc=1
+    env CITIES_NETWORK_BROWSER=1 "$PY" -m pytest tests/cms/browser -q --ds=tests.host.cms_settings || rc=1
+    return $rc
+}
+tier "browser / chromium" browser_tests
 
 # Tutor plugin (tutor-cities-network/): the real Tutor CLI renders a throw-away project; no Docker needed. Its own
 # virtualenv, because Tutor's requirements are not the platform's; reinstalled when its requirements change.
