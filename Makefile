@@ -10,12 +10,12 @@ VPY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv demo test quality requirements system-deps clean
+.PHONY: help venv demo test quality translations requirements system-deps clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-system-deps: ## install the system libraries the Python packages build against (Debian, as root)
+system-deps: ## install the system packages the project needs: build libraries, GNU gettext (Debian, as root)
 	@bash scripts/system_deps.sh
 
 $(STAMP): requirements/quality.txt requirements/test.txt requirements/base.txt setup.py tests/js/package-lock.json | system-deps
@@ -53,6 +53,16 @@ demo: $(STAMP) ## seed a demo network in .demo/ and serve it on 127.0.0.1:$(PORT
 	@echo "Emails the demo sends are written to .demo/emails/."
 	@echo "Stop with Ctrl-C. The data stays in .demo/; 'make clean' removes it."
 	@PORT=$(PORT) $(VPY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+# The message catalogues live in the package (cities_network_plugin/locale/<lang>/LC_MESSAGES/django.po and .mo), where
+# Django finds an installed app's translations; docs/translations.md says how to add a language.
+LANGUAGES ?= en lt
+translations: $(STAMP) | system-deps ## extract the messages into the catalogues (en, lt) and compile them
+	cd cities_network_plugin && env -u DJANGO_SETTINGS_MODULE $(abspath $(VPY)) -m django makemessages \
+		$(addprefix -l ,$(LANGUAGES)) --add-location file --no-obsolete --ignore 'migrations/*' --ignore '__pycache__/*'
+	cd cities_network_plugin && env -u DJANGO_SETTINGS_MODULE $(abspath $(VPY)) -m django compilemessages
+	@for po in cities_network_plugin/locale/*/LC_MESSAGES/django.po; do \
+		printf '%s: ' "$$po"; msgfmt --check --statistics -o /dev/null "$$po" 2>&1; done
 
 requirements: ## recompile the pinned requirements/*.txt from the *.in files (with Python 3.11, the oldest supported)
 	python3.11 -m venv .venv-compile && .venv-compile/bin/pip install --quiet pip-tools

@@ -6,6 +6,7 @@ entry points) to mount our URLs and to apply our settings modules; nothing has t
 platform's settings or URL configuration.
 """
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 # The project and settings types edx-platform passes to the plugin API (edx-platform's own
 # ``ProjectType``/``SettingsType`` enums hold the same strings).
@@ -30,7 +31,7 @@ class CitiesNetworkPluginConfig(AppConfig):
 
     name = "cities_network_plugin"
     label = "cities_network_plugin"
-    verbose_name = "Cities of Learning Network"
+    verbose_name = _("Cities of Learning Network")
     default_auto_field = "django.db.models.BigAutoField"
 
     plugin_app = {

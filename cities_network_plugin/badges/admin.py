@@ -8,6 +8,8 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from ..tenancy import permissions
 from ..tenancy.admin_mixins import CityScopedAdminMixin, NetworkManagersOnlyAdminMixin
@@ -20,13 +22,14 @@ class BadgeClassForm(forms.ModelForm):
     """Adds the requirement groups (as JSON) and the image upload to the class's own fields."""
 
     groups_json = forms.CharField(
-        label="Requirements", required=False, widget=forms.Textarea(attrs={"rows": 12, "cols": 100}),
-        help_text='Groups of requirements, e.g. [{"min_required": 1, "requirements": [{"kind": "course_passed", '
-                  '"target": "course-v1:Org+Course+Run"}]}]. Every group must hold; a group holds when at least '
-                  "min_required of its requirements hold. Kinds: course_passed, certificate_earned, "
-                  "opportunity_attended, playlist_completed, badge_earned, manual.")
-    image_upload = forms.FileField(label="Image", required=False,
-                                   help_text="PNG or SVG, square, at least 90 pixels, at most 256 KiB.")
+        label=gettext_lazy("Requirements"), required=False, widget=forms.Textarea(attrs={"rows": 12, "cols": 100}),
+        help_text=gettext_lazy(
+            'Groups of requirements, e.g. [{"min_required": 1, "requirements": [{"kind": "course_passed", '
+            '"target": "course-v1:Org+Course+Run"}]}]. Every group must hold; a group holds when at least '
+            "min_required of its requirements hold. Kinds: course_passed, certificate_earned, "
+            "opportunity_attended, playlist_completed, badge_earned, manual."))
+    image_upload = forms.FileField(label=gettext_lazy("Image"), required=False,
+                                   help_text=gettext_lazy("PNG or SVG, square, at least 90 pixels, at most 256 KiB."))
 
     class Meta:
         model = BadgeClass
@@ -46,7 +49,8 @@ class BadgeClassForm(forms.ModelForm):
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ValidationError(f"This is not valid JSON: {exc.msg} (line {exc.lineno}).") from exc
+            raise ValidationError(_("This is not valid JSON: %(error)s (line %(line)d).")
+                                  % {"error": exc.msg, "line": exc.lineno}) from exc
 
     def clean_image_upload(self):
         upload = self.cleaned_data.get("image_upload")
@@ -74,7 +78,7 @@ class BadgeClassAdmin(CityScopedAdminMixin, admin.ModelAdmin):
             return queryset
         return queryset.filter(issuer_city__in=permissions.city_ids_for(request.user))
 
-    @admin.display(description="awards")
+    @admin.display(description=gettext_lazy("awards"))
     def award_count(self, obj):
         return obj.awards.count()
 
@@ -90,14 +94,16 @@ class BadgeClassAdmin(CityScopedAdminMixin, admin.ModelAdmin):
             try:
                 api.set_requirements(obj, groups)
             except ValidationError as exc:
-                self.message_user(request, "Requirements not saved: " + " ".join(exc.messages), messages.ERROR)
+                self.message_user(request, _("Requirements not saved: %(problems)s")
+                                  % {"problems": " ".join(exc.messages)}, messages.ERROR)
 
 
 class AwardForm(forms.ModelForm):
     """Revoking is done by giving a reason."""
 
-    revoke_with_reason = forms.CharField(required=False, max_length=500,
-                                         help_text="To revoke this badge, say why; learners and verifiers see it.")
+    revoke_with_reason = forms.CharField(
+        label=gettext_lazy("Revoke with reason"), required=False, max_length=500,
+        help_text=gettext_lazy("To revoke this badge, say why; learners and verifiers see it."))
 
     class Meta:
         model = Award
@@ -148,11 +154,13 @@ class BadgeProgressAdmin(CityScopedAdminMixin, admin.ModelAdmin):
         return False
 
 
-@admin.action(description="Process the selected events again")
+@admin.action(description=gettext_lazy("Process the selected events again"))
 def process_again(modeladmin, request, queryset):
     states = [process_event(pk) for pk in queryset.values_list("pk", flat=True)]
-    modeladmin.message_user(request, f"Processed {len(states)} events: {states.count('processed')} done, "
-                                     f"{states.count('failed')} failed.")
+    modeladmin.message_user(request, ngettext(
+        "Processed %(count)d events: %(done)d done, %(failed)d failed.",
+        "Processed %(count)d events: %(done)d done, %(failed)d failed.", len(states),
+    ) % {"count": len(states), "done": states.count("processed"), "failed": states.count("failed")})
 
 
 @admin.register(LearnerEvent)

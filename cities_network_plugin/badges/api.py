@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
@@ -37,17 +38,19 @@ def _clean_class(badge_class: BadgeClass) -> None:
         errors.update(exc.message_dict)
     rule = badge_class.expiry_rule
     if rule == ExpiryRule.FIXED_DATE and not badge_class.expires_on:
-        errors.setdefault("expires_on", []).append("Give the date the badge expires on.")
+        errors.setdefault("expires_on", []).append(_("Give the date the badge expires on."))
     if rule == ExpiryRule.DAYS_AFTER and not badge_class.expires_after_days:
-        errors.setdefault("expires_after_days", []).append("Give after how many days the badge expires.")
-    for name in ("alignments", "tags"):
+        errors.setdefault("expires_after_days", []).append(_("Give after how many days the badge expires."))
+    must_be_lists = {"alignments": _("Alignments must be a list."), "tags": _("Tags must be a list.")}
+    for name, message in must_be_lists.items():
         if not isinstance(getattr(badge_class, name), list):
-            errors.setdefault(name, []).append(f"{name.capitalize()} must be a list.")
+            errors.setdefault(name, []).append(message)
     for number, alignment in enumerate(badge_class.alignments if isinstance(badge_class.alignments, list) else [], 1):
         if not isinstance(alignment, dict) or not alignment.get("targetName") or not str(
                 alignment.get("targetUrl", "")).startswith(("http://", "https://")):
             errors.setdefault("alignments", []).append(
-                f"Alignment {number} needs a targetName and a targetUrl (for ESCO, the skill's URI).")
+                _("Alignment %(number)d needs a targetName and a targetUrl (for ESCO, the skill's URI).")
+                % {"number": number})
     if errors:
         raise ValidationError(errors)
 
@@ -88,22 +91,23 @@ def _validate_target(kind: str, target: str, badge_class: BadgeClass) -> str:
         try:
             return str(CourseKey.from_string(target))
         except InvalidKeyError as exc:
-            raise ValidationError(f"'{target}' is not a course key (e.g. course-v1:Org+Course+Run).") from exc
+            raise ValidationError(_("'%(value)s' is not a course key (e.g. course-v1:Org+Course+Run).")
+                                  % {"value": target}) from exc
     if kind == RequirementKind.MANUAL:
         return ""
-    model, what = {
-        RequirementKind.OPPORTUNITY_ATTENDED: (Opportunity, "opportunity"),
-        RequirementKind.PLAYLIST_COMPLETED: (Playlist, "playlist"),
-        RequirementKind.BADGE_EARNED: (BadgeClass, "badge class"),
+    model, missing = {
+        RequirementKind.OPPORTUNITY_ATTENDED: (Opportunity, _("There is no opportunity with the id '%(target)s'.")),
+        RequirementKind.PLAYLIST_COMPLETED: (Playlist, _("There is no playlist with the id '%(target)s'.")),
+        RequirementKind.BADGE_EARNED: (BadgeClass, _("There is no badge class with the id '%(target)s'.")),
     }[kind]
     try:
         exists = model.objects.filter(uuid=target).exists()
     except ValidationError:
         exists = False
     if not exists:
-        raise ValidationError(f"There is no {what} with the id '{target}'.")
+        raise ValidationError(missing % {"target": target})
     if kind == RequirementKind.BADGE_EARNED and target == str(badge_class.uuid):
-        raise ValidationError("A badge cannot require itself.")
+        raise ValidationError(_("A badge cannot require itself."))
     return target
 
 
@@ -114,36 +118,39 @@ def set_requirements(badge_class: BadgeClass, groups: list[dict]) -> None:
     Every problem is reported with its group and requirement number; nothing changes unless all are right.
     """
     if is_locked(badge_class):
-        raise ValidationError({"groups": ["Learners hold this badge already, so its requirements are locked. "
-                                          "Create a new version of the badge to change them."]})
+        raise ValidationError({"groups": [_("Learners hold this badge already, so its requirements are locked. "
+                                            "Create a new version of the badge to change them.")]})
     if not isinstance(groups, list):
-        raise ValidationError({"groups": ["Groups must be a list."]})
+        raise ValidationError({"groups": [_("Groups must be a list.")]})
     errors, cleaned = [], []
     for g_number, group in enumerate(groups, start=1):
         requirements = group.get("requirements") or [] if isinstance(group, dict) else None
         if not requirements:
-            errors.append(f"Group {g_number} has no requirements.")
+            errors.append(_("Group %(group)d has no requirements.") % {"group": g_number})
             continue
         min_required = group.get("min_required", 1)
         if not isinstance(min_required, int) or not 1 <= min_required <= len(requirements):
-            errors.append(f"Group {g_number}: at least {min_required!r} of {len(requirements)} requirements "
-                          f"cannot be met; use a number from 1 to {len(requirements)}.")
+            errors.append(_("Group %(group)d: at least %(min)s of %(count)d requirements cannot be met; use a "
+                            "number from 1 to %(count)d.")
+                          % {"group": g_number, "min": repr(min_required), "count": len(requirements)})
         items = []
         for r_number, requirement in enumerate(requirements, start=1):
             kind = requirement.get("kind") if isinstance(requirement, dict) else None
             if kind not in RequirementKind.values:
-                errors.append(f"Group {g_number}, requirement {r_number}: '{kind}' is not a kind of requirement "
-                              f"({', '.join(RequirementKind.values)}).")
+                errors.append(_("Group %(group)d, requirement %(number)d: '%(kind)s' is not a kind of requirement "
+                                "(%(choices)s).") % {"group": g_number, "number": r_number, "kind": kind,
+                                                     "choices": ", ".join(RequirementKind.values)})
                 continue
             try:
                 target = _validate_target(kind, requirement.get("target", ""), badge_class)
             except ValidationError as exc:
-                errors.append(f"Group {g_number}, requirement {r_number}: {exc.messages[0]}")
+                errors.append(_("Group %(group)d, requirement %(number)d: %(problem)s")
+                              % {"group": g_number, "number": r_number, "problem": exc.messages[0]})
                 continue
             modes = requirement.get("certificate_modes") or []
             if not isinstance(modes, list) or not all(isinstance(m, str) for m in modes):
-                errors.append(f"Group {g_number}, requirement {r_number}: certificate modes must be a list of "
-                              "names such as 'verified'.")
+                errors.append(_("Group %(group)d, requirement %(number)d: certificate modes must be a list of "
+                                "names such as 'verified'.") % {"group": g_number, "number": r_number})
                 continue
             items.append(Requirement(kind=kind, target=target, certificate_modes=modes,
                                      description=str(requirement.get("description", ""))[:255]))
@@ -208,16 +215,17 @@ def manual_award(badge_class: BadgeClass, user, evidence: str, awarded_by) -> Aw
     """A city team awards the badge by hand, saying why."""
     evidence = (evidence or "").strip()
     if not evidence:
-        raise ValidationError({"evidence": ["Say what the learner did to earn the badge."]})
+        raise ValidationError({"evidence": [_("Say what the learner did to earn the badge.")]})
     if badge_class.status != BadgeStatus.ACTIVE:
-        raise ValidationError({"badge_class": ["Only active badges can be awarded."]})
+        raise ValidationError({"badge_class": [_("Only active badges can be awarded.")]})
     with transaction.atomic():
         award, created = engine.award(user, badge_class, {"manual": True, "narrative": evidence},
                                       awarded_by=awarded_by, now=timezone.now())
         if award is not None and not created and engine.is_valid(award):
-            raise ValidationError({"user": [f"{user.username} already holds this badge."]})
+            raise ValidationError({"user": [_("%(user)s already holds this badge.") % {"user": user.username}]})
         if not created:
-            raise ValidationError({"user": [f"{user.username} held this badge before and it cannot be earned again."]})
+            raise ValidationError({"user": [_("%(user)s held this badge before and it cannot be earned again.")
+                                            % {"user": user.username}]})
     return award
 
 

@@ -72,8 +72,8 @@ class BadgeClass(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "badge class"
-        verbose_name_plural = "badge classes"
+        verbose_name = _("badge class")
+        verbose_name_plural = _("badge classes")
 
     def __str__(self) -> str:
         return self.name if self.version == 1 else f"{self.name} (v{self.version})"
@@ -196,7 +196,7 @@ class BadgeProgress(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "badge_class"], name="cities_network_one_badge_progress"),
         ]
-        verbose_name_plural = "badge progress"
+        verbose_name_plural = _("badge progress")
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.groups_met}/{self.groups_total} of {self.badge_class_id}"

@@ -42,7 +42,7 @@ def requirement_text(kind: str, target: str, titles: dict, modes: Iterable[str] 
     """One requirement as a sentence."""
     if kind in (RequirementKind.COURSE_PASSED, RequirementKind.CERTIFICATE_EARNED):
         course = titles.get(("course", target))
-        name = f"“{course}” ({target})" if course else target
+        name = _("“%(title)s” (%(key)s)") % {"title": course, "key": target} if course else target
         if kind == RequirementKind.COURSE_PASSED:
             return _("Pass the course %(course)s") % {"course": name}
         modes = list(modes)
@@ -53,7 +53,7 @@ def requirement_text(kind: str, target: str, titles: dict, modes: Iterable[str] 
     if kind == RequirementKind.MANUAL:
         return _("Be awarded the badge by the city team")
     title = titles.get((kind, target))
-    name = f"“{title}”" if title else _("(missing: %(target)s)") % {"target": target}
+    name = _("“%(title)s”") % {"title": title} if title else _("(missing: %(target)s)") % {"target": target}
     if kind == RequirementKind.OPPORTUNITY_ATTENDED:
         return _("Attend or complete %(name)s") % {"name": name}
     if kind == RequirementKind.PLAYLIST_COMPLETED:

@@ -258,6 +258,10 @@ class StakeholderForm(ConsoleFormMixin, forms.ModelForm):
         model = Stakeholder
         fields = ["name", "kind", "engagement", "contact_name", "contact_email", "contact_phone", "website", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        # The model's fields have no translated names of their own (that would need a migration).
+        labels = {"name": _("Name"), "kind": _("Kind"), "engagement": _("Engagement"),
+                  "contact_name": _("Contact name"), "contact_email": _("Contact email"),
+                  "contact_phone": _("Contact phone"), "notes": _("Notes")}
 
     def __init__(self, *args, city, **kwargs):
         super().__init__(*args, **kwargs)

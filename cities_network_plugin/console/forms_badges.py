@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
@@ -196,8 +197,10 @@ def groups_from(group_forms, requirement_forms) -> list[dict]:
             continue
         min_required = form.cleaned_data.get("min_required") or 1
         if min_required > len(requirements):
-            form.add_error("min_required", _("The group has %(count)d requirement(s); ask for at most that many.")
-                           % {"count": len(requirements)})
+            # The English text is the same for one requirement; the Lithuanian one is not.
+            message = ngettext("The group has %(count)d requirement(s); ask for at most that many.",
+                               "The group has %(count)d requirement(s); ask for at most that many.", len(requirements))
+            form.add_error("min_required", message % {"count": len(requirements)})
         groups.append({"name": form.cleaned_data.get("name", ""), "min_required": min_required,
                        "requirements": requirements})
     return groups

@@ -39,7 +39,7 @@ def step(request, city, step_key):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("“%(step)s” was saved.") % {"step": state.step.title})
+            messages.success(request, _("“%(step)s” was saved.") % {"step": state.step.shown_title})
             return redirect("cities_network_plugin:console-step", city.slug, step_key)
     return render_page(request, "step.html", city, {
         "state": state, "form": form, "history": onboarding_api.history(city, step_key)[:20],

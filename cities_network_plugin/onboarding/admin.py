@@ -5,6 +5,8 @@ history, the editable catalogue, and the records the steps are judged on. Scoped
 from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..tenancy import permissions
 from ..tenancy.admin_mixins import CityScopedAdminMixin, NetworkManagersOnlyAdminMixin
@@ -53,19 +55,19 @@ class CityOnboardingAdmin(CityScopedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="country", ordering="city__country")
+    @admin.display(description=gettext_lazy("country"), ordering="city__country")
     def country(self, obj):
         return obj.city.country
 
-    @admin.display(description="city status", ordering="city__status")
+    @admin.display(description=gettext_lazy("city status"), ordering="city__status")
     def city_status(self, obj):
         return obj.city.get_status_display()
 
-    @admin.display(description="current stage", ordering="completed_stages")
+    @admin.display(description=gettext_lazy("current stage"), ordering="completed_stages")
     def stage(self, obj):
         return str(obj.current_stage) if obj.current_stage_id else "—"
 
-    @admin.display(description="progress", ordering="steps_done")
+    @admin.display(description=gettext_lazy("progress"), ordering="steps_done")
     def progress(self, obj):
         return progress_bar(obj.percent, f"{obj.steps_done}/{obj.steps_total}")
 
@@ -94,8 +96,8 @@ class StepProgressForm(forms.ModelForm):
         data = super().clean()
         step = self.instance.step
         if step.detector and "status" in self.changed_data and not (data.get("override_reason") or "").strip():
-            self.add_error("override_reason", f"'{step.title}' is detected from the city's data; say why you "
-                                              "set its status by hand.")
+            self.add_error("override_reason", _("'%(step)s' is detected from the city's data; say why you set its "
+                                                "status by hand.") % {"step": step.shown_title})
         return data
 
 
@@ -177,7 +179,7 @@ class CommunityCallAdmin(NetworkManagersOnlyAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("attendees")
 
-    @admin.display(description="cities")
+    @admin.display(description=gettext_lazy("cities"))
     def attendance(self, obj):
         return ", ".join(city.name for city in obj.attendees.all()) or "—"
 

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..tenancy.models import City
 from .models import (
@@ -154,7 +155,7 @@ def _get_step(key: str) -> OnboardingStep:
     try:
         return OnboardingStep.objects.select_related("stage").get(key=key, active=True)
     except OnboardingStep.DoesNotExist as exc:
-        raise ValidationError(f"There is no onboarding step '{key}'.") from exc
+        raise ValidationError(_("There is no onboarding step '%(key)s'.") % {"key": key}) from exc
 
 
 _UNSET = object()
@@ -180,9 +181,11 @@ def update_step(  # noqa: PLR0913 - each argument is one field a person may chan
     step = _get_step(step_key)
     reason = (reason or "").strip()
     if status is not None and status not in StepStatus.values:
-        raise ValidationError(f"'{status}' is not a step status; use one of: {', '.join(StepStatus.values)}.")
+        raise ValidationError(_("'%(value)s' is not a step status; use one of: %(choices)s.")
+                              % {"value": status, "choices": ", ".join(StepStatus.values)})
     if evidence_url is not _UNSET and evidence_url:
-        URLValidator(message=f"'{evidence_url}' is not a valid link (it should start with https://).")(evidence_url)
+        # The validator fills in %(value)s itself.
+        URLValidator(message=_("'%(value)s' is not a valid link (it should start with https://)."))(evidence_url)
     ensure_progress(city)
     with transaction.atomic():
         progress = CityStepProgress.objects.select_for_update().get(city=city, step=step)
@@ -190,13 +193,14 @@ def update_step(  # noqa: PLR0913 - each argument is one field a person may chan
         if step.detector and status_changes and override is not False:
             if not reason:
                 raise ValidationError(
-                    f"'{step.title}' is detected from the city's data; say why you set it by hand (a reason)."
+                    _("'%(step)s' is detected from the city's data; say why you set it by hand (a reason).")
+                    % {"step": step.shown_title}
                 )
             progress.overridden = True
             progress.override_reason = reason
         if override is True and not progress.overridden:
             if not reason:
-                raise ValidationError("Say why you override this step (a reason).")
+                raise ValidationError(_("Say why you override this step (a reason)."))
             progress.overridden, progress.override_reason = True, reason
         lifted = override is False and progress.overridden
         if lifted:
@@ -226,7 +230,7 @@ def record_detection(city: City, step: OnboardingStep, detection: dict) -> bool:
     already satisfied. Returns True when the step changed.
     """
     with transaction.atomic():
-        progress, _ = CityStepProgress.objects.select_for_update().get_or_create(city=city, step=step)
+        progress, _created = CityStepProgress.objects.select_for_update().get_or_create(city=city, step=step)
         if progress.overridden:
             return False
         if progress.status == StepStatus.DONE and not progress.is_due:
@@ -290,7 +294,7 @@ def refresh_summary(city: City) -> CityOnboarding:
 
 def _refresh_summary(city: City) -> CityOnboarding:
     journey = get_journey(city)
-    summary, _ = CityOnboarding.objects.select_for_update().get_or_create(city=city)
+    summary, _created = CityOnboarding.objects.select_for_update().get_or_create(city=city)
     previous_number = summary.current_stage.number if summary.current_stage_id else None
     previous_completed = summary.completed_stages
     summary.current_stage = journey.current_stage

@@ -8,6 +8,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..tenancy.models import (  # noqa: F401 - stakeholders are the city's, used by the steps here
@@ -36,6 +37,16 @@ class OnboardingStage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+    # The shipped catalogue's texts are in the message catalogues (``catalogue.py`` marks them); a text a network
+    # manager has edited is not, and is shown as written.
+    @property
+    def shown_title(self) -> str:
+        return gettext(self.title) if self.title else ""
+
+    @property
+    def shown_description(self) -> str:
+        return gettext(self.description) if self.description else ""
 
 
 class OnboardingStep(models.Model):
@@ -73,6 +84,19 @@ class OnboardingStep(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    # As for stages: the shipped texts in the page's language, edited ones as written.
+    @property
+    def shown_title(self) -> str:
+        return gettext(self.title) if self.title else ""
+
+    @property
+    def shown_description(self) -> str:
+        return gettext(self.description) if self.description else ""
+
+    @property
+    def shown_evidence_expected(self) -> str:
+        return gettext(self.evidence_expected) if self.evidence_expected else ""
 
     @property
     def is_recurring(self) -> bool:
@@ -120,7 +144,7 @@ class CityStepProgress(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["city", "step"], name="cities_network_one_progress_per_step"),
         ]
-        verbose_name_plural = "city step progress"
+        verbose_name_plural = _("city step progress")
 
     def __str__(self) -> str:
         return f"{self.city} — {self.step}: {self.get_status_display()}"
@@ -168,7 +192,7 @@ class StepProgressHistory(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
-        verbose_name_plural = "step progress history"
+        verbose_name_plural = _("step progress history")
 
     def __str__(self) -> str:
         return f"{self.progress.step.key} → {self.status} ({self.source})"

@@ -2,6 +2,7 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy
 
 from ..tenancy import permissions
 from ..tenancy.admin_mixins import CityScopedAdminMixin
@@ -98,7 +99,7 @@ class PlaylistAdmin(CityScopedAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("items")
 
-    @admin.display(description="items")
+    @admin.display(description=gettext_lazy("items"))
     def item_count(self, obj):
         return len(obj.items.all())
 

@@ -11,13 +11,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..tenancy import permissions
 from ..tenancy.models import City
 from . import csv_io
 
 
-@admin.action(description="Export selected opportunities as CSV")
+@admin.action(description=gettext_lazy("Export selected opportunities as CSV"))
 def export_as_csv(modeladmin, request: HttpRequest, queryset) -> HttpResponse:
     """One file for the whole selection, grouped by owning city (each row keeps its owner's times)."""
     queryset = permissions.scope(queryset, request.user, permissions.VIEW, "cities")
@@ -33,9 +35,10 @@ def export_as_csv(modeladmin, request: HttpRequest, queryset) -> HttpResponse:
 class CsvImportForm(forms.Form):
     """The city to import into, the file, and whether only to check it."""
 
-    city = forms.ModelChoiceField(queryset=City.objects.none())
-    file = forms.FileField(label="CSV file", help_text="UTF-8, header on line 1; at most 5,000 rows and 5 MB.")
-    dry_run = forms.BooleanField(required=False, label="Dry run: check the file and report, save nothing")
+    city = forms.ModelChoiceField(label=gettext_lazy("City"), queryset=City.objects.none())
+    file = forms.FileField(label=gettext_lazy("CSV file"),
+                           help_text=gettext_lazy("UTF-8, header on line 1; at most 5,000 rows and 5 MB."))
+    dry_run = forms.BooleanField(required=False, label=gettext_lazy("Dry run: check the file and report, save nothing"))
 
     def __init__(self, *args, cities=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,7 +58,7 @@ class CsvImportAdminMixin:
     def import_csv_view(self, request: HttpRequest) -> HttpResponse:
         cities = permissions.cities_for(request.user, permissions.WORK).order_by("name")
         if not cities.exists():
-            raise PermissionDenied("You do not work on any city's opportunities.")
+            raise PermissionDenied(_("You do not work on any city's opportunities."))
         if request.method == "POST":
             self._check_city(request)
         form = CsvImportForm(request.POST or None, request.FILES or None, cities=cities)
@@ -66,11 +69,12 @@ class CsvImportAdminMixin:
                                                  dry_run=form.cleaned_data["dry_run"])
             if result.ok and not result.dry_run:
                 # Redirect so that reloading the page cannot import the same new rows twice.
-                self.message_user(request, f"{city.name}: {result.summary()}", messages.SUCCESS)
+                self.message_user(request, _("%(city)s: %(summary)s")
+                                  % {"city": city.name, "summary": result.summary()}, messages.SUCCESS)
                 return HttpResponseRedirect(self._changelist_url() or request.path)
         context = {
             **self.admin_site.each_context(request),
-            "opts": self.model._meta, "title": "Import opportunities from CSV", "form": form, "result": result,
+            "opts": self.model._meta, "title": _("Import opportunities from CSV"), "form": form, "result": result,
             "columns": csv_io.COLUMNS, "changelist_url": self._changelist_url(),
         }
         return TemplateResponse(request, self.import_csv_template, context)
@@ -83,7 +87,7 @@ class CsvImportAdminMixin:
         except ValueError:
             return  # no city chosen: the form says so
         if city is not None and not permissions.can(request.user, permissions.WORK, city):
-            raise PermissionDenied(f"You may not import opportunities into {city.name}.")
+            raise PermissionDenied(_("You may not import opportunities into %(city)s.") % {"city": city.name})
 
     def _changelist_url(self) -> str | None:
         opts = self.model._meta

@@ -16,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..tenancy import api as tenancy_api
 from ..tenancy import permissions
@@ -47,15 +49,15 @@ def validate_skills(skills) -> list[dict]:
     if skills in (None, ""):
         return []
     if not isinstance(skills, list):
-        raise ValidationError({"skills": "Skills must be a list of {\"uri\": ..., \"label\": ...} items."})
+        raise ValidationError({"skills": _("Skills must be a list of {\"uri\": ..., \"label\": ...} items.")})
     cleaned = []
     for number, skill in enumerate(skills, start=1):
         if not isinstance(skill, dict) or not isinstance(skill.get("uri"), str) or not skill.get("label"):
-            raise ValidationError({"skills": f"Skill {number} needs a 'uri' and a 'label'."})
+            raise ValidationError({"skills": _("Skill %(number)d needs a 'uri' and a 'label'.") % {"number": number}})
         uri = skill["uri"].strip()
         if not uri.startswith(ESCO_PREFIX):
-            raise ValidationError({"skills": f"Skill {number}: '{uri}' is not an ESCO URI "
-                                            f"(they start with {ESCO_PREFIX})."})
+            raise ValidationError({"skills": _("Skill %(number)d: '%(uri)s' is not an ESCO URI (they start with "
+                                               "%(prefix)s).") % {"number": number, "uri": uri, "prefix": ESCO_PREFIX}})
         cleaned.append({"uri": uri, "label": str(skill["label"]).strip()})
     return cleaned
 
@@ -73,13 +75,13 @@ def _clean(opportunity: Opportunity) -> None:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
     if opportunity.start and opportunity.end and opportunity.end < opportunity.start:
-        errors.setdefault("end", []).append("The end comes before the start.")
+        errors.setdefault("end", []).append(_("The end comes before the start."))
     if (opportunity.latitude is None) != (opportunity.longitude is None):
-        errors.setdefault("latitude", []).append("Give both latitude and longitude, or neither.")
+        errors.setdefault("latitude", []).append(_("Give both latitude and longitude, or neither."))
     if opportunity.online and (opportunity.latitude is not None or opportunity.address):
-        errors.setdefault("online", []).append("An online opportunity has no address or coordinates.")
+        errors.setdefault("online", []).append(_("An online opportunity has no address or coordinates."))
     if opportunity.organiser_id and opportunity.organiser.city_id != opportunity.city_id:
-        errors.setdefault("organiser", []).append("The organiser must be a stakeholder of the same city.")
+        errors.setdefault("organiser", []).append(_("The organiser must be a stakeholder of the same city."))
     if errors:
         raise ValidationError(errors)
 
@@ -119,7 +121,8 @@ def check_city_changes(user, owner: City, current: Iterable[City], wanted: Itera
     changed = (set(current) ^ (set(wanted) | {owner})) - {owner}
     for city in sorted(changed, key=lambda c: c.name):
         if not permissions.can(user, permissions.WORK, city):
-            raise PermissionDenied(f"You may only add or remove cities you work for; {city.name} is not one.")
+            raise PermissionDenied(_("You may only add or remove cities you work for; %(city)s is not one.")
+                                   % {"city": city.name})
 
 
 def set_cities(opportunity: Opportunity, cities: Iterable[City], write_back: bool = True) -> None:
@@ -208,16 +211,17 @@ class OpportunityFilters:
         errors = {}
         kind = params.get("kind", "").strip()
         if kind and kind not in OpportunityKind.values:
-            errors["kind"] = f"'{kind}' is not a kind; use one of: {', '.join(OpportunityKind.values)}."
+            errors["kind"] = _("'%(value)s' is not a kind; use one of: %(choices)s.") % {
+                "value": kind, "choices": ", ".join(OpportunityKind.values)}
         mode = params.get("mode", "").strip()
         if mode and mode not in ("online", "in_person"):
-            errors["mode"] = "Use 'online' or 'in_person'."
+            errors["mode"] = _("Use 'online' or 'in_person'.")
         dates = {}
         for name in ("date_from", "date_to"):
             raw = params.get(name, "").strip()
             dates[name] = parse_date(raw) if raw else None
             if raw and dates[name] is None:
-                errors[name] = f"'{raw}' is not a date (use YYYY-MM-DD)."
+                errors[name] = _("'%(value)s' is not a date (use YYYY-MM-DD).") % {"value": raw}
         if errors:
             raise ValidationError(errors)
         return cls(kind=kind, mode=mode, skill=params.get("skill", "").strip(),
@@ -264,10 +268,11 @@ def parse_datetime_value(value, field: str) -> datetime.datetime | None:
         parsed = parse_datetime(text)
         day = None if parsed else parse_date(text)
     except ValueError as exc:  # well formed but impossible, such as 2025-02-30
-        raise ValidationError({field: f"'{text}' is not a real date."}) from exc
+        raise ValidationError({field: _("'%(value)s' is not a real date.") % {"value": text}}) from exc
     if parsed is None:
         if day is None:
-            raise ValidationError({field: f"'{text}' is not a date or date and time (use YYYY-MM-DD HH:MM)."})
+            raise ValidationError({field: _("'%(value)s' is not a date or date and time (use YYYY-MM-DD HH:MM).")
+                                   % {"value": text}})
         parsed = datetime.datetime.combine(day, datetime.time())
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
@@ -281,7 +286,7 @@ def parse_decimal(value, field: str) -> Decimal | None:
     try:
         return Decimal(str(value).strip())
     except InvalidOperation as exc:
-        raise ValidationError({field: f"'{value}' is not a number."}) from exc
+        raise ValidationError({field: _("'%(value)s' is not a number.") % {"value": value}}) from exc
 
 
 # --- GeoJSON ------------------------------------------------------------------------------------------------------
@@ -318,13 +323,18 @@ def set_playlist_items(playlist: Playlist, items: list[tuple[Opportunity, bool]]
     seen = set()
     for number, (opportunity, _mandatory) in enumerate(items, start=1):
         if opportunity.pk in seen:
-            errors.append(f"Item {number}: '{opportunity.title}' is already in the playlist.")
+            errors.append(_("Item %(number)d: '%(title)s' is already in the playlist.")
+                          % {"number": number, "title": opportunity.title})
         seen.add(opportunity.pk)
         if not opportunity.cities.filter(pk=playlist.city_id).exists():
-            errors.append(f"Item {number}: '{opportunity.title}' is not shown in {playlist.city.name}.")
-    optional = sum(1 for _, mandatory in items if not mandatory)
+            errors.append(_("Item %(number)d: '%(title)s' is not shown in %(city)s.")
+                          % {"number": number, "title": opportunity.title, "city": playlist.city.name})
+    optional = sum(1 for _opportunity, mandatory in items if not mandatory)
     if playlist.min_optional > optional:
-        errors.append(f"The playlist asks for {playlist.min_optional} optional items but has {optional}.")
+        # The English text is the same for one item; the Lithuanian one is not.
+        errors.append(ngettext("The playlist asks for %(count)d optional items but has %(optional)d.",
+                               "The playlist asks for %(count)d optional items but has %(optional)d.",
+                               playlist.min_optional) % {"count": playlist.min_optional, "optional": optional})
     if errors:
         raise ValidationError({"items": errors})
     with transaction.atomic():
@@ -365,7 +375,7 @@ def compute_playlist_progress(user_id: int, playlist: Playlist,
 
 
 def _refresh_playlist_progress(user_id: int, playlist: Playlist) -> PlaylistProgress:
-    progress, _ = PlaylistProgress.objects.get_or_create(user_id=user_id, playlist=playlist)
+    progress, _created = PlaylistProgress.objects.get_or_create(user_id=user_id, playlist=playlist)
     compute_playlist_progress(user_id, playlist, progress)
     progress.save()
     return progress
@@ -385,11 +395,11 @@ def record_completion(
     completion and the progress of every playlist that contains the opportunity, refreshed.
     """
     if source not in CompletionSource.values:
-        raise ValidationError(f"'{source}' is not a completion source.")
+        raise ValidationError(_("'%(value)s' is not a completion source.") % {"value": source})
     with transaction.atomic():
         try:
             with transaction.atomic():
-                completion, _ = OpportunityCompletion.objects.get_or_create(
+                completion, _created = OpportunityCompletion.objects.get_or_create(
                     user=user, opportunity=opportunity,
                     defaults={"source": source, "completed_at": completed_at or timezone.now(),
                               "recorded_by": recorded_by},

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from . import api
 from .models import ClaimCode, CompletionSource, Opportunity, OpportunityCompletion, PublicationStatus
@@ -31,8 +32,8 @@ def record_attendance(opportunity: Opportunity, user, recorded_by) -> tuple[Oppo
     existing = OpportunityCompletion.objects.filter(user=user, opportunity=opportunity).first()
     if existing is not None:
         return existing, False
-    completion, _ = api.record_completion(user, opportunity, source=CompletionSource.ATTENDANCE,
-                                          recorded_by=recorded_by)
+    completion, _created = api.record_completion(user, opportunity, source=CompletionSource.ATTENDANCE,
+                                                 recorded_by=recorded_by)
     return completion, True
 
 
@@ -41,15 +42,15 @@ def create_claim_code(opportunity: Opportunity, valid_from: datetime.datetime, v
     """A new code for the event, valid in the window (at most a month, so a leaked code does not live long)."""
     errors = {}
     if valid_until <= valid_from:
-        errors["valid_until"] = ["The code must stop being valid after it starts."]
+        errors["valid_until"] = [_("The code must stop being valid after it starts.")]
     elif valid_until - valid_from > MAX_CLAIM_WINDOW:
-        errors["valid_until"] = ["A code may be valid for at most 31 days."]
+        errors["valid_until"] = [_("A code may be valid for at most 31 days.")]
     if opportunity.status != PublicationStatus.PUBLISHED:
-        errors["opportunity"] = ["Publish the opportunity before handing out its claim code."]
+        errors["opportunity"] = [_("Publish the opportunity before handing out its claim code.")]
     if errors:
         raise ValidationError(errors)
-    for _ in range(10):
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    for _attempt in range(10):
+        code = "".join(secrets.choice(CODE_ALPHABET) for _position in range(CODE_LENGTH))
         if not ClaimCode.objects.filter(code=code).exists():
             return ClaimCode.objects.create(opportunity=opportunity, code=code, valid_from=valid_from,
                                             valid_until=valid_until, created_by=created_by)
@@ -70,17 +71,19 @@ def claim(user, text: str, now: datetime.datetime | None = None) -> OpportunityC
     now = now or timezone.now()
     code = find_claim_code(text)
     if code is None:
-        raise ValidationError("This code is not known. Check it with the organiser.")
+        raise ValidationError(_("This code is not known. Check it with the organiser."))
     opportunity = code.opportunity
     if now < code.valid_from:
-        raise ValidationError(f"This code opens on {_when(code.valid_from)}.")
+        raise ValidationError(_("This code opens on %(when)s.") % {"when": _when(code.valid_from)})
     if now > code.valid_until:
-        raise ValidationError(f"This code expired on {_when(code.valid_until)}.")
+        raise ValidationError(_("This code expired on %(when)s.") % {"when": _when(code.valid_until)})
     if opportunity.status != PublicationStatus.PUBLISHED:
-        raise ValidationError("This opportunity is not open for claims.")
+        raise ValidationError(_("This opportunity is not open for claims."))
     if OpportunityCompletion.objects.filter(user=user, opportunity=opportunity).exists():
-        raise ValidationError(f"You have already recorded your attendance of {opportunity.title}.")
-    completion, _ = api.record_completion(user, opportunity, source=CompletionSource.CLAIM_CODE, completed_at=now)
+        raise ValidationError(_("You have already recorded your attendance of %(title)s.")
+                              % {"title": opportunity.title})
+    completion, _created = api.record_completion(user, opportunity, source=CompletionSource.CLAIM_CODE,
+                                                 completed_at=now)
     return completion
 
 
@@ -110,7 +113,7 @@ def import_attendance(opportunity: Opportunity, text: str, recorded_by, dry_run:
     result = AttendanceImport(dry_run=dry_run)
     reader = csv.DictReader(io.StringIO((text or "").lstrip("\ufeff")))
     if not reader.fieldnames or "user" not in [f.strip().lower() for f in reader.fieldnames]:
-        result.errors.append((1, "the first line must be a header with a 'user' column (username or email)."))
+        result.errors.append((1, _("the first line must be a header with a 'user' column (username or email).")))
         return result
     column = next(f for f in reader.fieldnames if f.strip().lower() == "user")
     wanted: list[tuple[int, str]] = []
@@ -119,10 +122,10 @@ def import_attendance(opportunity: Opportunity, text: str, recorded_by, dry_run:
         if value:
             wanted.append((line, value))
     if not wanted:
-        result.errors.append((None, "the file lists no learners."))
+        result.errors.append((None, _("the file lists no learners.")))
         return result
     model = get_user_model()
-    values = {v for _, v in wanted}
+    values = {v for _line, v in wanted}
     users = {}
     for user in model.objects.filter(Q(username__in=values) | Q(email__in=values)):
         users.setdefault(user.username, user)
@@ -131,9 +134,10 @@ def import_attendance(opportunity: Opportunity, text: str, recorded_by, dry_run:
     for line, value in wanted:
         user = users.get(value)
         if user is None:
-            result.errors.append((line, f"no learner with the username or email '{value}'."))
+            result.errors.append((line, _("no learner with the username or email '%(value)s'.") % {"value": value}))
         elif user.pk in seen:
-            result.errors.append((line, f"'{value}' is listed already on line {seen[user.pk]}."))
+            result.errors.append((line, _("'%(value)s' is listed already on line %(line)d.")
+                                  % {"value": value, "line": seen[user.pk]}))
         else:
             seen[user.pk] = line
     if result.errors:

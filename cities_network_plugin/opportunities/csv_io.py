@@ -24,6 +24,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..tenancy import api as tenancy_api
 from ..tenancy.models import City, Stakeholder
@@ -56,13 +58,20 @@ class ImportResult:
         return not self.errors
 
     def error_lines(self) -> list[str]:
-        return [f"line {line}: {message}" if line else message for line, message in self.errors]
+        return [_("line %(line)d: %(message)s") % {"line": line, "message": message} if line else message
+                for line, message in self.errors]
 
     def summary(self) -> str:
         if not self.ok:
-            return f"{len(self.errors)} problem(s) found; nothing was imported."
-        counts = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
-        return f"Dry run: {counts} if imported; nothing was saved." if self.dry_run else f"Imported: {counts}."
+            # The English text is the same for one problem; the Lithuanian one is not.
+            return ngettext("%(count)d problem(s) found; nothing was imported.",
+                            "%(count)d problem(s) found; nothing was imported.",
+                            len(self.errors)) % {"count": len(self.errors)}
+        counts = _("%(created)d created, %(updated)d updated, %(unchanged)d unchanged") % {
+            "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        if self.dry_run:
+            return _("Dry run: %(counts)s if imported; nothing was saved.") % {"counts": counts}
+        return _("Imported: %(counts)s.") % {"counts": counts}
 
 
 class _BadFileError(Exception):
@@ -189,17 +198,17 @@ def _read(file_or_text) -> tuple[list[str], list[tuple[int, list[str]]]]:
     data = file_or_text if isinstance(file_or_text, str | bytes) else file_or_text.read(MAX_BYTES + 1)
     size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
     if size > MAX_BYTES:
-        raise _BadFileError(None, "The file is larger than 5 MB; split it into smaller files.")
+        raise _BadFileError(None, _("The file is larger than 5 MB; split it into smaller files."))
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = data[:exc.start].count(b"\n") + 1
-            raise _BadFileError(line, "The file is not UTF-8 text (this line holds other bytes). Save it from "
-                                      "your spreadsheet as 'CSV UTF-8' and try again.") from exc
+            raise _BadFileError(line, _("The file is not UTF-8 text (this line holds other bytes). Save it from "
+                                        "your spreadsheet as 'CSV UTF-8' and try again.")) from exc
     text = data.removeprefix("\ufeff")
     if not text.strip():
-        raise _BadFileError(None, "The file is empty.")
+        raise _BadFileError(None, _("The file is empty."))
     first_line = text.split("\n", 1)[0]
     # Spreadsheets in much of Europe save CSV with semicolons; the header line tells which one this is.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -210,11 +219,12 @@ def _read(file_or_text) -> tuple[list[str], list[tuple[int, list[str]]]]:
             if any(cell.strip() for cell in cells):
                 records.append((number, cells))
             if len(records) > MAX_ROWS + 1:
-                raise _BadFileError(None, f"The file has more than {MAX_ROWS:,} rows; split it into smaller files.")
+                raise _BadFileError(None, _("The file has more than %(rows)s rows; split it into smaller files.")
+                                    % {"rows": f"{MAX_ROWS:,}"})
     except csv.Error as exc:
-        raise _BadFileError(reader.line_num, f"The file cannot be read as CSV ({exc}).") from exc
+        raise _BadFileError(reader.line_num, _("The file cannot be read as CSV (%(error)s).") % {"error": exc}) from exc
     if not records:
-        raise _BadFileError(None, "The file is empty.")
+        raise _BadFileError(None, _("The file is empty."))
     line, header = records[0]
     return _check_header(line, header), records[1:]
 
@@ -224,30 +234,34 @@ def _check_header(line: int, cells: list[str]) -> list[str]:
     while names and not names[-1]:  # spreadsheets add empty columns at the end
         names.pop()
     if line != 1:
-        raise _BadFileError(1, "Line 1 is empty; the first line must be the header naming the columns.")
+        raise _BadFileError(1, _("Line 1 is empty; the first line must be the header naming the columns."))
     if not set(names) & set(COLUMNS):
-        raise _BadFileError(1, f"The first line must be the header naming the columns ({', '.join(COLUMNS)}); "
-                               f"'{cells[0]}' is not a column name.")
-    unknown = [name or f"(column {i} has no name)" for i, name in enumerate(names, 1) if name not in COLUMNS]
+        raise _BadFileError(1, _("The first line must be the header naming the columns (%(columns)s); "
+                                 "'%(cell)s' is not a column name.")
+                            % {"columns": ", ".join(COLUMNS), "cell": cells[0]})
+    unknown = [name or _("(column %(number)d has no name)") % {"number": i}
+               for i, name in enumerate(names, 1) if name not in COLUMNS]
     if unknown:
-        raise _BadFileError(1, f"Unknown column(s): {', '.join(unknown)}. The columns are: {', '.join(COLUMNS)}.")
+        raise _BadFileError(1, _("Unknown column(s): %(unknown)s. The columns are: %(columns)s.")
+                            % {"unknown": ", ".join(unknown), "columns": ", ".join(COLUMNS)})
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
-        raise _BadFileError(1, f"Column(s) named twice: {', '.join(repeated)}.")
+        raise _BadFileError(1, _("Column(s) named twice: %(columns)s.") % {"columns": ", ".join(repeated)})
     if "title" not in names:
-        raise _BadFileError(1, "The header has no 'title' column; every opportunity needs a title.")
+        raise _BadFileError(1, _("The header has no 'title' column; every opportunity needs a title."))
     return names
 
 
 def _parse_rows(city: City, header: list[str], records: list[tuple[int, list[str]]]) -> list[_Row]:
     at = header.index("uuid") if "uuid" in header else len(header)
-    lookup = _Lookup(city, {_as_uuid(cells[at]) for _, cells in records if at < len(cells)} - {None})
+    lookup = _Lookup(city, {_as_uuid(cells[at]) for _line, cells in records if at < len(cells)} - {None})
     rows = []
     for line, cells in records:
         row = _Row(line=line)
         rows.append(row)
         if any(cell.strip() for cell in cells[len(header):]):
-            row.errors.append(f"the row has {len(cells)} cells but the header names {len(header)} columns.")
+            row.errors.append(_("the row has %(cells)d cells but the header names %(columns)d columns.")
+                              % {"cells": len(cells), "columns": len(header)})
             continue
         values = dict(zip(header, cells, strict=False))  # a short row: the missing cells are blank
         for column in header:
@@ -284,17 +298,19 @@ def _parse_cell(row: _Row, column: str, raw: str, lookup: _Lookup) -> None:
             row.target = _target(text, lookup)
     elif column == "kind":
         if text:
-            row.data["kind"] = _choice(text, OpportunityKind.values, "a kind")
+            row.data["kind"] = _choice(text, OpportunityKind.values, "kind")
     elif column == "status":
-        row.data["status"] = _choice(text, PublicationStatus.values, "a status") if text else PublicationStatus.DRAFT
+        row.data["status"] = _choice(text, PublicationStatus.values, "status") if text else PublicationStatus.DRAFT
     elif column in ("start", "end"):
         try:
             row.data[column] = api.parse_datetime_value(text, column)
         except ValueError as exc:  # well-formed but impossible, such as 2025-02-30
-            raise ValidationError(f"'{text}' is not a date or date and time (use YYYY-MM-DD HH:MM).") from exc
+            raise ValidationError(_("'%(value)s' is not a date or date and time (use YYYY-MM-DD HH:MM).")
+                                  % {"value": text}) from exc
     elif column == "online":
         if text.lower() not in _TRUE + _FALSE:
-            raise ValidationError(f"'{text}' is not true or false (use true/false, yes/no or 1/0).")
+            raise ValidationError(_("'%(value)s' is not true or false (use true/false, yes/no or 1/0).")
+                                  % {"value": text})
         row.data["online"] = text.lower() in _TRUE
     elif column in ("latitude", "longitude"):
         row.data[column] = api.parse_decimal(text, column)
@@ -313,18 +329,24 @@ def _parse_cell(row: _Row, column: str, raw: str, lookup: _Lookup) -> None:
 def _target(text: str, lookup: _Lookup) -> Opportunity:
     value = _as_uuid(text)
     if value is None:
-        raise ValidationError(f"'{text}' is not an opportunity's uuid (leave it blank to add a new opportunity).")
+        raise ValidationError(_("'%(value)s' is not an opportunity's uuid (leave it blank to add a new opportunity).")
+                              % {"value": text})
     opportunity = lookup.by_uuid.get(value)
     if opportunity is None:
-        raise ValidationError(f"no opportunity has the uuid {text} (leave it blank to add a new opportunity).")
+        raise ValidationError(_("no opportunity has the uuid %(value)s (leave it blank to add a new opportunity).")
+                              % {"value": text})
     if opportunity.city_id != lookup.city.pk:
-        raise ValidationError(f"the opportunity {text} belongs to another city; import it there.")
+        raise ValidationError(_("the opportunity %(value)s belongs to another city; import it there.")
+                              % {"value": text})
     return opportunity
 
 
-def _choice(text: str, values, what: str) -> str:
+def _choice(text: str, values, column: str) -> str:
     if text.lower() not in values:
-        raise ValidationError(f"'{text}' is not {what}; use one of: {', '.join(values)}.")
+        # One whole sentence per column, so that translations can inflect the noun.
+        message = (_("'%(value)s' is not a kind; use one of: %(choices)s.") if column == "kind"
+                   else _("'%(value)s' is not a status; use one of: %(choices)s."))
+        raise ValidationError(message % {"value": text, "choices": ", ".join(values)})
     return text.lower()
 
 
@@ -334,7 +356,8 @@ def _stakeholder(text: str, lookup: _Lookup) -> Stakeholder:
         matches = [s for name, s in lookup.stakeholders.items() if name.lower() == text.lower()]
         found = matches[0] if len(matches) == 1 else None
     if found is None:
-        raise ValidationError(f"{lookup.city.name} has no stakeholder named '{text}'; add it first.")
+        raise ValidationError(_("%(city)s has no stakeholder named '%(name)s'; add it first.")
+                              % {"city": lookup.city.name, "name": text})
     return found
 
 
@@ -344,7 +367,8 @@ def _skills(text: str) -> list[dict]:
     for part in filter(None, (p.strip() for p in _SKILL_SEPARATOR.split(text))):
         uri, bar, label = part.partition("|")
         if not bar or not uri.strip() or not label.strip():
-            raise ValidationError(f"'{part}' should read uri|label, e.g. http://data.europa.eu/esco/skill/…|Teamwork.")
+            raise ValidationError(_("'%(value)s' should read uri|label, e.g. http://data.europa.eu/esco/skill/…|Teamwork.")
+                                  % {"value": part})
         skills.append({"uri": uri.strip(), "label": label.strip()})
     return skills
 
@@ -353,7 +377,7 @@ def _cities(text: str, lookup: _Lookup) -> list[City]:
     slugs = [s.strip() for s in text.split(";") if s.strip()]
     unknown = [s for s in slugs if s not in lookup.cities]
     if unknown:
-        raise ValidationError(f"no city with the slug {', '.join(unknown)}.")
+        raise ValidationError(_("no city with the slug %(slugs)s.") % {"slugs": ", ".join(unknown)})
     return [lookup.cities[s] for s in slugs]
 
 
@@ -366,12 +390,13 @@ def _check_repeats(rows: list[_Row]) -> None:
             keys.append(("course_key", row.data["course_key"]))
         for column, key in keys:
             if (column, key) in seen:
-                row.errors.append(f"{column}: the same {'opportunity' if column == 'uuid' else 'course'} "
-                                  f"is already on line {seen[column, key]}.")
+                same = (_("the same opportunity is already on line %(line)d.") if column == "uuid"
+                        else _("the same course is already on line %(line)d.")) % {"line": seen[column, key]}
+                row.errors.append(f"{column}: {same}")
             seen.setdefault((column, key), row.line)
         if row.target and "course_key" in row.data and row.data["course_key"] != row.target.course_key:
-            row.errors.append(f"course_key: an opportunity's course cannot be changed by import "
-                              f"(it is '{row.target.course_key or ''}').")
+            row.errors.append("course_key: " + _("an opportunity's course cannot be changed by import (it is "
+                                                 "'%(course)s').") % {"course": row.target.course_key or ""})
 
 
 def _messages(exc: ValidationError, column: str = "") -> list[str]:
@@ -398,7 +423,7 @@ def _apply(city: City, rows: list[_Row], user, result: ImportResult, commit: boo
             except PermissionDenied as exc:
                 result.errors.append((row.line, f"cities: {exc}"))
             except DatabaseError as exc:  # e.g. the same course added elsewhere since the check
-                result.errors.append((row.line, f"the database refused the row ({exc})."))
+                result.errors.append((row.line, _("the database refused the row (%(error)s).") % {"error": exc}))
         if not (commit and result.ok):
             transaction.set_rollback(True)
 

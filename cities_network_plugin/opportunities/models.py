@@ -99,7 +99,7 @@ class Opportunity(models.Model):
 
     class Meta:
         ordering = ["start", "title"]
-        verbose_name_plural = "opportunities"
+        verbose_name_plural = _("opportunities")
         indexes = [models.Index(fields=["status", "start"])]
 
     def __str__(self) -> str:
@@ -219,7 +219,7 @@ class PlaylistProgress(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "playlist"], name="cities_network_one_playlist_progress"),
         ]
-        verbose_name_plural = "playlist progress"
+        verbose_name_plural = _("playlist progress")
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.playlist_id}"

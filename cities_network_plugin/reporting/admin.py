@@ -12,10 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..tenancy import permissions
 from ..tenancy.models import City, CityStatus
-from . import api, charts
+from . import api, charts, labels
 from . import csv as report_csv
 from .models import Report
 
@@ -23,12 +25,14 @@ from .models import Report
 class ReportFilterForm(forms.Form):
     """The filters, named as the API's query parameters; ``ReportFilters.from_params`` reads them."""
 
-    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
-    country = forms.MultipleChoiceField(required=False, label="Countries",
-                                        help_text="None selected: every country.")
-    status = forms.MultipleChoiceField(required=False, label="City status", choices=CityStatus.choices,
-                                       widget=forms.CheckboxSelectMultiple, help_text="None ticked: every status.")
+    date_from = forms.DateField(required=False, label=gettext_lazy("From"),
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    country = forms.MultipleChoiceField(required=False, label=gettext_lazy("Countries"),
+                                        help_text=gettext_lazy("None selected: every country."))
+    status = forms.MultipleChoiceField(required=False, label=gettext_lazy("City status"), choices=CityStatus.choices,
+                                       widget=forms.CheckboxSelectMultiple,
+                                       help_text=gettext_lazy("None ticked: every status."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,7 +68,7 @@ class ReportAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         if not self.has_view_permission(request):
-            raise PermissionDenied("Only network managers see the network report.")
+            raise PermissionDenied(_("Only network managers see the network report."))
         form = ReportFilterForm(request.GET or None)
         try:
             filters = api.ReportFilters.from_params(request.GET)
@@ -82,12 +86,13 @@ class ReportAdmin(admin.ModelAdmin):
         figures = []
         for table in report.tables():
             query["export"] = table.name
-            figures.append({"table": table, "chart": report_charts[table.name], "csv_url": f"?{query.urlencode()}"})
+            figures.append({"table": table, "chart": report_charts[table.name], "csv_url": f"?{query.urlencode()}",
+                            "title": labels.title(table), "columns": labels.columns(table)})
         return self._render(request, form, report=report, figures=figures)
 
     def _render(self, request: HttpRequest, form: ReportFilterForm, **context) -> TemplateResponse:
         context = {
-            **self.admin_site.each_context(request), "opts": self.opts, "title": "Network report", "form": form,
+            **self.admin_site.each_context(request), "opts": self.opts, "title": _("Network report"), "form": form,
             "network_name": settings.CITIES_NETWORK_NAME, **context,
         }
         return TemplateResponse(request, self.template, context)
@@ -95,7 +100,8 @@ class ReportAdmin(admin.ModelAdmin):
     @staticmethod
     def _export(table_name: str, filters: api.ReportFilters) -> HttpResponse:
         if table_name not in api.TABLE_NAMES:
-            return HttpResponseBadRequest(f"No table '{table_name}'; the tables are: {', '.join(api.TABLE_NAMES)}.",
+            return HttpResponseBadRequest(_("No table '%(table)s'; the tables are: %(tables)s.")
+                                          % {"table": table_name, "tables": ", ".join(api.TABLE_NAMES)},
                                           content_type="text/plain; charset=utf-8")
         text = report_csv.write_table(api.build_table(table_name, filters))
         # The byte order mark lets Excel recognise UTF-8 (the admin's downloads are opened in spreadsheets).

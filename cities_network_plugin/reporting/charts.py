@@ -16,7 +16,10 @@ from collections.abc import Sequence
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from . import labels
 from .api import NetworkReport
 
 # Each at least 3:1 against white; neighbours differ in hue and lightness.
@@ -72,7 +75,7 @@ def _svg(chart_id: str, title: str, description: str, width: float, height: floa
 
 
 def _no_data(width: float, top: float, height: float) -> list[str]:
-    return [_text(width / 2, top + height / 2, "No data for these filters", "middle")]
+    return [_text(width / 2, top + height / 2, _("No data for these filters"), "middle")]
 
 
 def horizontal_bar_chart(chart_id: str, title: str, description: str, labels: Sequence[str],
@@ -181,7 +184,7 @@ def vertical_bar_chart(chart_id: str, title: str, description: str, labels: Sequ
     return _svg(chart_id, title, description, left + plot_width + 20, bottom + 16 + 14 * LABEL_LINES + 20, body)
 
 
-def fold_series(series: Sequence[tuple[str, Sequence[int]]], limit: int = MAX_SERIES, others: str = "Others",
+def fold_series(series: Sequence[tuple[str, Sequence[int]]], limit: int = MAX_SERIES, others: str | None = None,
                 rank: bool = True) -> list[tuple[str, list[int]]]:
     """
     At most ``limit`` series: beyond that, keep the ``limit - 1`` largest (by total, then name) and add the rest
@@ -191,8 +194,8 @@ def fold_series(series: Sequence[tuple[str, Sequence[int]]], limit: int = MAX_SE
     if len(ranked) <= limit:
         return [(name, list(values)) for name, values in ranked]
     kept, rest = ranked[: limit - 1], ranked[limit - 1:]
-    summed = [sum(values) for values in zip(*(values for _, values in rest), strict=True)]
-    return [(name, list(values)) for name, values in kept] + [(others, summed)]
+    summed = [sum(values) for values in zip(*(values for _name, values in rest), strict=True)]
+    return [(name, list(values)) for name, values in kept] + [(others or _("Others"), summed)]
 
 
 def stacked_bar_chart(chart_id: str, title: str, description: str, categories: Sequence[str],
@@ -208,7 +211,7 @@ def stacked_bar_chart(chart_id: str, title: str, description: str, categories: S
     folded = fold_series(series, max_series, rank=rank)
     folds = len(series) > max_series
     colours = [OTHERS_COLOUR if folds and index == len(folded) - 1 else PALETTE[index] for index in range(len(folded))]
-    totals = [sum(values[i] for _, values in folded) for i in range(len(categories))]
+    totals = [sum(values[i] for _name, values in folded) for i in range(len(categories))]
     body, left, slot, bottom, scale, plot_width = _columns(categories, totals, value_label, category_label)
     for i, category in enumerate(categories):
         x, y = left + i * slot + slot * 0.15, bottom
@@ -224,7 +227,7 @@ def stacked_bar_chart(chart_id: str, title: str, description: str, categories: S
             body.append(_text(x + slot * 0.35, y - 5, str(totals[i]), "middle"))
         body.append("</g>")
     legend_top, per_row = bottom + 16 + 14 * LABEL_LINES + 26, max(1, int(plot_width // 150))
-    for index, ((name, _), colour) in enumerate(zip(folded, colours, strict=True)):
+    for index, ((name, _values), colour) in enumerate(zip(folded, colours, strict=True)):
         x = left + (index % per_row) * 150
         y = legend_top + (index // per_row) * 20
         body.append(f'<g><title>{escape(name)}</title><rect x="{_num(x)}" y="{_num(y)}" width="12" height="12" '
@@ -246,51 +249,57 @@ def _months(first: str, last: str) -> list[str]:
 def _awards_chart(report: NetworkReport) -> SafeString:
     rows = report.awards_per_month.rows
     filters = report.filters
-    seen = sorted({month for month, *_ in rows})
+    seen = sorted({month for month, *_rest in rows})
     first = f"{filters.date_from:%Y-%m}" if filters.date_from else (seen[0] if seen else "")
     last = f"{filters.date_to:%Y-%m}" if filters.date_to else (seen[-1] if seen else "")
     months = _months(first, last) if first and last else []
-    names = {slug: name for slug, name, _ in report.learners_reached.rows}
+    names = {slug: name for slug, name, _count in report.learners_reached.rows}
     by_city: dict[str, list[int]] = {}
     for month, slug, awards, _revoked in rows:
         by_city.setdefault(names.get(slug, slug), [0] * len(months))[months.index(month)] += awards
-    total = sum(awards for *_, awards, _ in rows)
-    description = (f"{total} badges awarded from {months[0]} to {months[-1]}, per month, stacked by issuing city."
-                   if months else "No badges awarded.")
-    return stacked_bar_chart("chart-awards-per-month", report.awards_per_month.title, description, months,
-                             list(by_city.items()), "Awards", "Month (UTC)")
+    total = sum(awards for *_rest, awards, _revoked in rows)
+    # The English text is the same for one badge; the Lithuanian one is not.
+    description = (ngettext("%(total)d badges awarded from %(first)s to %(last)s, per month, stacked by issuing city.",
+                            "%(total)d badges awarded from %(first)s to %(last)s, per month, stacked by issuing city.",
+                            total) % {"total": total, "first": months[0], "last": months[-1]}
+                   if months else _("No badges awarded."))
+    return stacked_bar_chart("chart-awards-per-month", labels.title(report.awards_per_month), description, months,
+                             list(by_city.items()), _("Awards"), _("Month (UTC)"))
 
 
 def report_charts(report: NetworkReport) -> dict[str, SafeString]:
     """A chart for each table of the report, keyed by the table's name."""
     stages = report.cities_per_stage
-    stage_labels = [title if number is None else f"{number}. {title}" for number, title, _ in stages.rows]
-    stage_counts = [count for *_, count in stages.rows]
+    stage_labels = [title if number is None else f"{number}. {title}" for number, title, _count in stages.rows]
+    stage_counts = [count for *_rest, count in stages.rows]
     learners = report.learners_reached
     kinds = report.opportunities_by_kind
     badges = report.top_badges
     return {
         "cities_per_stage": vertical_bar_chart(
-            "chart-cities-per-stage", stages.title,
-            "Cities at each onboarding stage: " + "; ".join(
-                f"{label}: {count}" for label, count in zip(stage_labels, stage_counts, strict=True)) + ".",
-            stage_labels, stage_counts, "Cities", "Onboarding stage"),
+            "chart-cities-per-stage", labels.title(stages),
+            _("Cities at each onboarding stage: %(counts)s.") % {"counts": "; ".join(
+                f"{label}: {count}" for label, count in zip(stage_labels, stage_counts, strict=True))},
+            stage_labels, stage_counts, _("Cities"), _("Onboarding stage")),
         "awards_per_month": _awards_chart(report),
         "learners_reached": horizontal_bar_chart(
-            "chart-learners-reached", learners.title,
-            f"Distinct learners reached by each city; {report.learners_total} across the network, each learner "
-            "counted once.",
-            [name for _, name, _ in learners.rows], [count for *_, count in learners.rows], "Learners"),
+            "chart-learners-reached", labels.title(learners),
+            _("Distinct learners reached by each city; %(total)d across the network, each learner counted once.")
+            % {"total": report.learners_total},
+            [name for _slug, name, _count in learners.rows], [count for *_rest, count in learners.rows],
+            _("Learners")),
         "opportunities_by_kind": stacked_bar_chart(
-            "chart-opportunities-by-kind", kinds.title,
-            "Published and draft learning opportunities by kind: " + "; ".join(
-                f"{label}: {published} published, {draft} draft" for _, label, published, draft in kinds.rows) + ".",
-            [label for _, label, _, _ in kinds.rows],
-            [("Published", [row[2] for row in kinds.rows]), ("Draft", [row[3] for row in kinds.rows])],
-            "Opportunities", "Kind", rank=False),
+            "chart-opportunities-by-kind", labels.title(kinds),
+            _("Published and draft learning opportunities by kind: %(counts)s.") % {"counts": "; ".join(
+                _("%(kind)s: %(published)d published, %(draft)d draft")
+                % {"kind": label, "published": published, "draft": draft}
+                for _kind, label, published, draft in kinds.rows)},
+            [label for _kind, label, _published, _draft in kinds.rows],
+            [(_("Published"), [row[2] for row in kinds.rows]), (_("Draft"), [row[3] for row in kinds.rows])],
+            _("Opportunities"), _("Kind"), rank=False),
         "top_badges": horizontal_bar_chart(
-            "chart-top-badges", badges.title,
-            "The most awarded badges: " + ("; ".join(f"{name} ({issuer}): {count}" for name, issuer, count
-                                                    in badges.rows) or "none") + ".",
-            [name for name, _, _ in badges.rows], [count for *_, count in badges.rows], "Awards"),
+            "chart-top-badges", labels.title(badges),
+            _("The most awarded badges: %(badges)s.") % {"badges": "; ".join(
+                f"{name} ({issuer}): {count}" for name, issuer, count in badges.rows) or _("none")},
+            [name for name, _issuer, _count in badges.rows], [count for *_rest, count in badges.rows], _("Awards")),
     }

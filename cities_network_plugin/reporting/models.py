@@ -6,6 +6,8 @@ own, only a content type) named ``Report``, whose admin "change list" is the rep
 ``/admin/cities_network_plugin/report/``. This keeps the page on the default ``admin.site`` with its login,
 breadcrumbs and app index entry, without replacing the site's URLs.
 """
+from django.utils.translation import gettext_lazy as _
+
 from ..tenancy.models import City
 
 
@@ -19,5 +21,5 @@ class Report(City):
     class Meta:
         proxy = True
         default_permissions = ()  # who sees it is decided by tenancy.permissions, not Django's model permissions
-        verbose_name = "network report"
-        verbose_name_plural = "network report"
+        verbose_name = _("network report")
+        verbose_name_plural = _("network report")

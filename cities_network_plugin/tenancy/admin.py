@@ -1,5 +1,6 @@
 """Django admin for cities, their organisations, their teams and the network managers."""
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from . import permissions
 from .admin_mixins import CityScopedAdminMixin, NetworkManagersOnlyAdminMixin
@@ -38,11 +39,11 @@ class CityAdmin(CityScopedAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("organizations", "roles")
 
-    @admin.display(description="organisations")
+    @admin.display(description=gettext_lazy("organisations"))
     def organisation_list(self, city):
         return ", ".join(org.org for org in city.organizations.all()) or "—"
 
-    @admin.display(description="team")
+    @admin.display(description=gettext_lazy("team"))
     def team_size(self, city):
         return len(city.roles.all())
 

@@ -13,6 +13,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
@@ -35,7 +36,7 @@ def as_course_key(course_key) -> CourseKey:
         return CourseKey.from_string(str(course_key))
     except InvalidKeyError as exc:
         raise ValidationError(
-            f"'{course_key}' is not a valid course key (expected e.g. course-v1:Org+Num+Run)."
+            _("'%(value)s' is not a valid course key (expected e.g. course-v1:Org+Num+Run).") % {"value": course_key}
         ) from exc
 
 
@@ -81,20 +82,22 @@ def find_user(identifier: str):
     user_model = get_user_model()
     identifier = (identifier or "").strip()
     if not identifier:
-        raise ValidationError("Give the person's username or email address.")
+        raise ValidationError(_("Give the person's username or email address."))
     field = "email__iexact" if "@" in identifier else "username"
     try:
         return user_model.objects.get(**{field: identifier})
     except user_model.DoesNotExist as exc:
-        raise ValidationError(f"No account was found for '{identifier}'.") from exc
+        raise ValidationError(_("No account was found for '%(value)s'.") % {"value": identifier}) from exc
     except user_model.MultipleObjectsReturned as exc:
-        raise ValidationError(f"Several accounts use '{identifier}'; give the username instead.") from exc
+        raise ValidationError(
+            _("Several accounts use '%(value)s'; give the username instead.") % {"value": identifier}) from exc
 
 
 def set_member(city: City, user, role: str, acting_user=None) -> CityRole:
     """Give ``user`` the ``role`` in ``city`` (replacing any other role they held there)."""
     if role not in CityRoleName.values:
-        raise ValidationError(f"'{role}' is not a city role; use one of: {', '.join(CityRoleName.values)}.")
+        raise ValidationError(_("'%(value)s' is not a city role; use one of: %(choices)s.")
+                              % {"value": role, "choices": ", ".join(CityRoleName.values)})
     with transaction.atomic():
         member, created = CityRole.objects.select_for_update().get_or_create(
             city=city, user=user, defaults={"role": role, "created_by": acting_user}
@@ -108,7 +111,7 @@ def set_member(city: City, user, role: str, acting_user=None) -> CityRole:
 
 def remove_member(city: City, user) -> bool:
     """Take away ``user``'s role in ``city``; True when there was one."""
-    deleted, _ = CityRole.objects.filter(city=city, user=user).delete()
+    deleted, _rows = CityRole.objects.filter(city=city, user=user).delete()
     permissions.forget(user)
     return bool(deleted)
 
@@ -124,13 +127,15 @@ def add_organization(city: City, org: str, name: str = "") -> CityOrganization:
     existing = CityOrganization.objects.filter(org__iexact=org).select_related("city").first()
     if existing is not None:
         if existing.city_id != city.pk:
-            raise ValidationError(f"The organisation '{org}' already belongs to {existing.city.name}.")
+            raise ValidationError(_("The organisation '%(org)s' already belongs to %(city)s.")
+                                  % {"org": org, "city": existing.city.name})
         return existing
     try:
         with transaction.atomic():
-            organization, _ = CityOrganization.objects.get_or_create(
+            organization, _created = CityOrganization.objects.get_or_create(
                 org=org, defaults={"city": city, "name": name}
             )
     except IntegrityError as exc:  # a concurrent claim of the same org
-        raise ValidationError(f"The organisation '{org}' was claimed by another city meanwhile.") from exc
+        raise ValidationError(
+            _("The organisation '%(org)s' was claimed by another city meanwhile.") % {"org": org}) from exc
     return organization

@@ -95,7 +95,7 @@ class City(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "cities"
+        verbose_name_plural = _("cities")
 
     def __str__(self) -> str:
         return self.name
@@ -120,7 +120,7 @@ class CityOrganization(models.Model):
 
     class Meta:
         ordering = ["org"]
-        verbose_name = "city organisation"
+        verbose_name = _("city organisation")
 
     def __str__(self) -> str:
         return f"{self.org} ({self.city.slug})"

@@ -83,7 +83,7 @@ def osm_url(latitude, longitude) -> str:
 
 
 def _filter_errors(exc: ValidationError) -> dict[str, str]:
-    """Translatable messages per bad parameter (the domain's messages are for API clients, in English)."""
+    """Messages per bad parameter worded for learners (the domain's messages are worded for API clients)."""
     friendly = {
         "kind": _("Choose a kind from the list."),
         "mode": _("Choose online or in person."),

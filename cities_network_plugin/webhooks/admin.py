@@ -8,6 +8,8 @@ webhook (Django's message storage holds it until that page is shown), and never 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from ..tenancy import permissions
 from ..tenancy.admin_mixins import CityScopedAdminMixin
@@ -40,7 +42,8 @@ class CityWebhookForm(forms.ModelForm):
 
     events = forms.MultipleChoiceField(choices=WebhookEvent.choices, required=False,
                                        widget=forms.CheckboxSelectMultiple,
-                                       help_text="None ticked: every notice.")
+                                       label=gettext_lazy("Events"),
+                                       help_text=gettext_lazy("None ticked: every notice."))
 
     class Meta:
         model = CityWebhook
@@ -74,7 +77,7 @@ class CityWebhookAdmin(AdministerScopeMixin, admin.ModelAdmin):
         # The city of an existing endpoint does not change (its delivery log belongs to that city).
         return [*self.readonly_fields, "city"] if obj is not None else self.readonly_fields
 
-    @admin.display(description="events")
+    @admin.display(description=gettext_lazy("events"))
     def event_list(self, obj):
         return ", ".join(obj.events) or "all"
 
@@ -83,8 +86,8 @@ class CityWebhookAdmin(AdministerScopeMixin, admin.ModelAdmin):
             obj.secret = api.new_secret()
             obj.created_by = request.user
             obj.save()
-            self.message_user(request, f"Copy the signing secret of this webhook now; it is not shown again: "
-                                       f"{obj.secret}", messages.WARNING)
+            self.message_user(request, _("Copy the signing secret of this webhook now; it is not shown again: "
+                                         "%(secret)s") % {"secret": obj.secret}, messages.WARNING)
             return
         if "active" in form.changed_data and obj.active:
             # Switching on again gives the endpoint a fresh run of chances (as ``api.update`` does).
@@ -120,7 +123,7 @@ class WebhookDeliveryAdmin(AdministerScopeMixin, admin.ModelAdmin):
     def has_redeliver_permission(self, request):
         return self.has_module_permission(request)
 
-    @admin.action(description="Send the selected notices again", permissions=["redeliver"])
+    @admin.action(description=gettext_lazy("Send the selected notices again"), permissions=["redeliver"])
     def redeliver(self, request, queryset):
         sent, refused = 0, []
         for delivery in queryset.select_related("webhook__city"):
@@ -132,6 +135,9 @@ class WebhookDeliveryAdmin(AdministerScopeMixin, admin.ModelAdmin):
             except ValidationError as exc:
                 refused.append(f"{delivery.event_id}: {' '.join(exc.messages)}")
         if sent:
-            self.message_user(request, f"{sent} notice(s) queued to be sent again.", messages.SUCCESS)
+            # The English text is the same for one notice; the Lithuanian one is not.
+            self.message_user(request, ngettext("%(count)d notice(s) queued to be sent again.",
+                                                "%(count)d notice(s) queued to be sent again.", sent)
+                              % {"count": sent}, messages.SUCCESS)
         for message in refused:
             self.message_user(request, message, messages.ERROR)

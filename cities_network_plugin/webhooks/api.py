@@ -43,6 +43,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import __version__
 from ..queueing import enqueue_on_commit
@@ -90,25 +91,25 @@ def clean_url(url: str) -> str:
     """
     url = (url or "").strip()
     if not url:
-        raise ValidationError("Enter the address of the endpoint, e.g. https://crm.example.org/hooks/badges.")
+        raise ValidationError(_("Enter the address of the endpoint, e.g. https://crm.example.org/hooks/badges."))
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
-        raise ValidationError(f"'{url}' is not a web address; it should look like "
-                              "https://crm.example.org/hooks/badges.") from None
+        raise ValidationError(_("'%(url)s' is not a web address; it should look like "
+                                "https://crm.example.org/hooks/badges.") % {"url": url}) from None
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if parts.username or parts.password:
-        raise ValidationError("Leave the user name and password out of the address: receivers check the "
-                              "signature of each notice instead.")
+        raise ValidationError(_("Leave the user name and password out of the address: receivers check the "
+                                "signature of each notice instead."))
     if _local_http_allowed(host):
         return url
     if parts.scheme != "https":
-        raise ValidationError("Webhooks are sent over HTTPS only, so that nobody can read or change a notice on "
-                              "its way; use an address that starts with https://.")
+        raise ValidationError(_("Webhooks are sent over HTTPS only, so that nobody can read or change a notice on "
+                                "its way; use an address that starts with https://."))
     if _is_private_name(host):
-        raise ValidationError(f"'{host}' is a local or private network address; webhooks are sent only to "
-                              "hosts reachable from the internet.")
+        raise ValidationError(_("'%(host)s' is a local or private network address; webhooks are sent only to "
+                                "hosts reachable from the internet.") % {"host": host})
     return url
 
 
@@ -117,11 +118,11 @@ def clean_events(events) -> list[str]:
     if events in (None, ""):
         return []
     if not isinstance(events, (list, tuple)):
-        raise ValidationError("List the notices to send, e.g. [\"badge.awarded\"]; leave it empty for all.")
+        raise ValidationError(_("List the notices to send, e.g. [\"badge.awarded\"]; leave it empty for all."))
     unknown = [str(event) for event in events if event not in WebhookEvent.values]
     if unknown:
-        raise ValidationError(f"Unknown notices: {', '.join(unknown)}. Choose among "
-                              f"{', '.join(WebhookEvent.values)}.")
+        raise ValidationError(_("Unknown notices: %(unknown)s. Choose among %(choices)s.")
+                              % {"unknown": ", ".join(unknown), "choices": ", ".join(WebhookEvent.values)})
     return list(dict.fromkeys(events))
 
 
@@ -142,7 +143,7 @@ def _cleaned(**fields) -> dict:
 def _clean_description(description) -> str:
     description = (description or "").strip()
     if len(description) > 255:
-        raise ValidationError("Keep the description under 256 characters.")
+        raise ValidationError(_("Keep the description under 256 characters."))
     return description
 
 
@@ -268,7 +269,7 @@ def redeliver(delivery: WebhookDelivery) -> WebhookDelivery:
     from .tasks import deliver_webhook  # pylint: disable=import-outside-toplevel
 
     if not delivery.webhook.active:
-        raise ValidationError("This webhook is switched off; switch it on before sending the notice again.")
+        raise ValidationError(_("This webhook is switched off; switch it on before sending the notice again."))
     delivery.state = DeliveryState.PENDING
     delivery.next_retry_at = None
     delivery.save(update_fields=["state", "next_retry_at"])

@@ -62,7 +62,7 @@ class CityWebhook(models.Model):
 
     class Meta:
         ordering = ["city", "created", "pk"]
-        verbose_name = "city webhook"
+        verbose_name = _("city webhook")
 
     def __str__(self) -> str:
         return f"{self.city}: {self.url}"
@@ -100,8 +100,8 @@ class WebhookDelivery(models.Model):
 
     class Meta:
         ordering = ["-created", "-pk"]
-        verbose_name = "webhook delivery"
-        verbose_name_plural = "webhook deliveries"
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
         constraints = [
             # The same notice reaches an endpoint once, however often the caller announces it.
             models.UniqueConstraint(fields=["webhook", "event_id"], name="cities_network_webhook_event_once"),

@@ -14,6 +14,9 @@ ALLOWED_HOSTS = ["*"]
 USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en"
+# The languages the plugin ships catalogues for (cities_network_plugin/locale); LocaleMiddleware picks one from the
+# request's Accept-Language, as the platform's language preference does (Open edX names Lithuanian "lt-lt").
+LANGUAGES = [("en", "English"), ("lt", "Lietuvių")]
 SITE_ID = 1
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 

@@ -1,4 +1,5 @@
 """DRF permission classes; each one asks ``tenancy.permissions``, never the models directly."""
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from ...tenancy import permissions
@@ -7,7 +8,7 @@ from ...tenancy import permissions
 class IsNetworkManager(BasePermission):
     """Network managers only."""
 
-    message = "Only network managers may do this."
+    message = _("Only network managers may do this.")
 
     def has_permission(self, request, view):
         return permissions.is_network_manager(request.user)
@@ -21,7 +22,7 @@ class CityPermission(BasePermission):
     the API does not reveal which cities exist.
     """
 
-    message = "You do not have permission to change this city's records."
+    message = _("You do not have permission to change this city's records.")
 
     def has_permission(self, request, view):
         city = view.get_city()

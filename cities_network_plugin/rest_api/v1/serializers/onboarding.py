@@ -1,4 +1,5 @@
 """Serializers of the onboarding endpoints: the journey, step updates and the records steps rely on."""
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from ....onboarding.models import (
@@ -78,7 +79,7 @@ class StepUpdateSerializer(serializers.Serializer):  # pylint: disable=abstract-
         if not {"status", "evidence_note", "evidence_url", "override"} & set(attrs) or (
             set(attrs) == {"override"} and attrs["override"] is None
         ):
-            raise serializers.ValidationError("Give at least one of: status, evidence_note, evidence_url, override.")
+            raise serializers.ValidationError(_("Give at least one of: status, evidence_note, evidence_url, override."))
         return attrs
 
 
@@ -108,7 +109,8 @@ class StakeholderSerializer(serializers.ModelSerializer):
         if self.instance is not None:
             duplicates = duplicates.exclude(pk=self.instance.pk)
         if duplicates.exists():
-            raise serializers.ValidationError(f"{city.name} already has a stakeholder named '{value}'.")
+            raise serializers.ValidationError(_("%(city)s already has a stakeholder named '%(name)s'.")
+                                              % {"city": city.name, "name": value})
         return value.strip()
 
 

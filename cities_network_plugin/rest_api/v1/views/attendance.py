@@ -5,6 +5,7 @@ learner claims with a code.
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -106,11 +107,11 @@ class AttendanceImportView(OpportunityTeamMixin, APIView):
         reader.is_valid(raise_exception=True)
         upload = reader.validated_data["file"]
         if upload.size > 2 * 1024 * 1024:
-            raise ValidationError({"file": ["The file is larger than 2 MB."]})
+            raise ValidationError({"file": [_("The file is larger than 2 MB.")]})
         try:
             text = upload.read().decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ValidationError({"file": ["The file is not UTF-8 text; save it as 'CSV UTF-8'."]}) from exc
+            raise ValidationError({"file": [_("The file is not UTF-8 text; save it as 'CSV UTF-8'.")]}) from exc
         result = attendance.import_attendance(self.get_opportunity(), text, request.user,
                                               dry_run=reader.validated_data["dry_run"])
         body = {"added": result.added, "already": result.already, "dry_run": result.dry_run,
@@ -144,7 +145,7 @@ class ClaimView(ApiViewMixin, APIView):
     @document(request=ClaimSerializer, responses={201: AttendeeSerializer})
     def post(self, request):
         if is_limited(request, "claim", settings.CITIES_NETWORK_CLAIM_RATE_LIMIT, key=f"user:{request.user.pk}"):
-            raise Throttled(detail="Too many attempts. Please wait a few minutes and try again.")
+            raise Throttled(detail=_("Too many attempts. Please wait a few minutes and try again."))
         reader = ClaimSerializer(data=request.data)
         reader.is_valid(raise_exception=True)
         try:

@@ -5,6 +5,7 @@ image, manual awards and revocation by the city team, and a learner's own progre
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -67,7 +68,7 @@ class BadgeClassDetailView(PublicCityMixin, generics.RetrieveUpdateDestroyAPIVie
 
     def perform_destroy(self, instance):
         if instance.awards.exists():
-            raise ValidationError({"detail": ["Learners hold this badge; archive it instead of deleting it."]})
+            raise ValidationError({"detail": [_("Learners hold this badge; archive it instead of deleting it.")]})
         instance.delete()
 
 
@@ -90,9 +91,9 @@ class BadgeImageView(TeamBadgeMixin, APIView):
         badge_class = self.get_badge_class()
         upload = request.FILES.get("image")
         if upload is None:
-            raise ValidationError({"image": ["Attach the image as the form field 'image'."]})
+            raise ValidationError({"image": [_("Attach the image as the form field 'image'.")]})
         if upload.size > 2 * 1024 * 1024:
-            raise ValidationError({"image": ["The file is far larger than 256 KiB."]})
+            raise ValidationError({"image": [_("The file is far larger than 256 KiB.")]})
         try:
             badges_api.set_image(badge_class, upload.read(), filename=upload.name,
                                  declared_type=upload.content_type or "")
@@ -144,7 +145,7 @@ class AwardRevokeView(CityScopedMixin, APIView):
         writer = RevokeSerializer(data=request.data)
         writer.is_valid(raise_exception=True)
         if not engine.revoke(award, writer.validated_data["reason"], by=request.user):
-            raise ValidationError({"detail": ["This badge was revoked already."]})
+            raise ValidationError({"detail": [_("This badge was revoked already.")]})
         award.refresh_from_db()
         return Response(AwardSerializer(award).data)
 

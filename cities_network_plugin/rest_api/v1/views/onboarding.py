@@ -1,6 +1,7 @@
 """Views of API v1 for onboarding: a city's journey, its steps, and the records the steps are judged on."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -42,7 +43,7 @@ class OnboardingStepView(CityScopedMixin, APIView):
     def _state(self):
         state = onboarding_api.get_journey(self.get_city()).step(self.kwargs["step_key"])
         if state is None:
-            raise NotFound(f"There is no onboarding step '{self.kwargs['step_key']}'.")
+            raise NotFound(_("There is no onboarding step '%(key)s'.") % {"key": self.kwargs["step_key"]})
         return state
 
     @document(responses={200: dict}, operation_id="cities_onboarding_step_retrieve")
@@ -189,7 +190,7 @@ def set_attendance(call: CommunityCall, slugs: list[str]) -> None:
     cities = {city.slug: city for city in City.objects.filter(slug__in=slugs)}
     unknown = sorted(set(slugs) - set(cities))
     if unknown:
-        raise ValidationError({"attendee_slugs": [f"Unknown cities: {', '.join(unknown)}."]})
+        raise ValidationError({"attendee_slugs": [_("Unknown cities: %(slugs)s.") % {"slugs": ", ".join(unknown)}]})
     CommunityCallAttendance.objects.filter(call=call).exclude(city__slug__in=slugs).delete()
     for city in cities.values():
         CommunityCallAttendance.objects.get_or_create(call=call, city=city)

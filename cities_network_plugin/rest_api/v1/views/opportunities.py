@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import generics
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import SAFE_METHODS, AllowAny
@@ -62,7 +63,7 @@ def _check_city_changes(user, opportunity: Opportunity | None, owner: City, slug
     cities = list(City.objects.filter(slug__in=slugs))
     unknown = sorted(set(slugs) - {c.slug for c in cities})
     if unknown:
-        raise ValidationError({"cities": [f"Unknown cities: {', '.join(unknown)}."]})
+        raise ValidationError({"cities": [_("Unknown cities: %(slugs)s.") % {"slugs": ", ".join(unknown)}]})
     current = set(opportunity.cities.all()) if opportunity else {owner}
     try:
         opportunities_api.check_city_changes(user, owner, current, cities)
@@ -117,7 +118,8 @@ class OpportunityDetailView(PublicCityMixin, generics.RetrieveUpdateDestroyAPIVi
     def get_object(self):
         opportunity = super().get_object()
         if self.request.method not in SAFE_METHODS and opportunity.city_id != self.get_city().pk:
-            raise PermissionDenied(f"This opportunity is managed by {opportunity.city.name}; change it there.")
+            raise PermissionDenied(_("This opportunity is managed by %(city)s; change it there.")
+                                   % {"city": opportunity.city.name})
         return opportunity
 
     def perform_update(self, serializer):

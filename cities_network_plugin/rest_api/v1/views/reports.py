@@ -1,5 +1,6 @@
 """The network report over the API (network managers only); the figures come from ``reporting.api``."""
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.exceptions import ValidationError
@@ -71,7 +72,7 @@ class NetworkReportView(ApiViewMixin, APIView):
         table = request.query_params.get("table", "")
         if table not in reporting_api.TABLE_NAMES:
             names = ", ".join(reporting_api.TABLE_NAMES)
-            raise ValidationError({"table": [f"Name the table to download: one of {names}."]})
+            raise ValidationError({"table": [_("Name the table to download: one of %(names)s.") % {"names": names}]})
         text = reporting_csv.write_table(reporting_api.build_table(table, filters))
         return Response(text, content_type="text/csv; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="{reporting_csv.filename(table, filters)}"'})

@@ -2,6 +2,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -106,7 +107,7 @@ class CityTeamMemberView(CityScopedMixin, APIView):
         if member.user_id == request.user.pk and not permissions.is_network_manager(request.user):
             admins = CityRole.objects.filter(city=member.city, role=member.role).count()
             if member.role == "admin" and admins == 1:
-                raise ValidationError({"detail": ["You are this city's only admin; add another admin first."]})
+                raise ValidationError({"detail": [_("You are this city's only admin; add another admin first.")]})
         tenancy_api.remove_member(member.city, member.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

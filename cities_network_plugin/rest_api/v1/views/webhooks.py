@@ -8,6 +8,7 @@ the answer to the registration only.
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -31,7 +32,7 @@ from .base import CityScopedMixin, raise_as_drf
 class CityAdministerPermission(CityPermission):
     """Every method, reads included, needs the ADMINISTER permission on the city."""
 
-    message = "Only the city's admins manage its webhooks."
+    message = gettext_lazy("Only the city's admins manage its webhooks.")
 
     def has_permission(self, request, view):
         return permissions.can(request.user, permissions.ADMINISTER, view.get_city())
