@@ -10,7 +10,7 @@ VPY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv demo test quality translations requirements system-deps clean
+.PHONY: help venv demo test bench quality translations requirements system-deps clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ venv: $(STAMP)
 
 test: $(STAMP) ## the whole suite: SQLite, then MariaDB, for the LMS and Studio hosts
 	@VENV=$(VENV) bash scripts/test_tiers.sh
+
+bench: $(STAMP) ## measure the pipeline, backfill, report and Open Badges on SQLite and MariaDB (docs/performance.md)
+	@$(VPY) -m benchmarks.run
 
 quality: $(STAMP) ## lint, import order, PII, setting and toggle annotations, migrations
 	@VENV=$(VENV) bash scripts/quality.sh

@@ -4,6 +4,8 @@
 #   MariaDB : the same two on 127.0.0.1:3306 (user root, empty password); Open edX runs MySQL
 #   Real parts: tests/realparts — real Celery workers on the Redis broker (127.0.0.1:6379, database 5) applying
 #             events on MariaDB, and BADGE_AWARDED/BADGE_REVOKED through the event bus on Redis Streams
+#   Reliability: tests/reliability — duplicated, shuffled events on two workers, a broker outage, faults, the
+#             cross-city access matrix and generated bad input (MariaDB and Redis, database 6)
 #   Browser : tests/browser and tests/cms/browser in Debian's headless Chromium (scripts/install_browser.sh)
 # On a developer's machine a tier whose service is missing skips with a message; under CI=true it fails.
 set -uo pipefail
@@ -43,6 +45,19 @@ elif [ "${CI:-}" = "true" ]; then
     failed+=("celery+redis / real parts")
 else
     echo "SKIPPED: celery+redis / real parts tier (needs Redis on 127.0.0.1:6379 and MariaDB on 127.0.0.1:3306)."
+fi
+
+# Reliability (tests/reliability): duplicated and shuffled events across two Celery workers, a broker outage (on a
+# redis-server of its own, port 6390, never the shared one), injected faults, the cross-city access matrix over every
+# URL, generated bad input. Its own test database; CITIES_NETWORK_RELIABILITY_FULL=1 runs the heavy variants.
+if mariadb_up && redis_up; then
+    tier "reliability" env CITIES_NETWORK_RELIABILITY=1 CITIES_NETWORK_TEST_DB=mysql \
+        CITIES_NETWORK_MYSQL_DB=cities_network_reliability "$PY" -m pytest tests/reliability -q
+elif [ "${CI:-}" = "true" ]; then
+    echo "Redis (127.0.0.1:6379) or MariaDB (127.0.0.1:3306) is not reachable, and CI=true: failing instead of skipping."
+    failed+=("reliability")
+else
+    echo "SKIPPED: reliability tier (needs Redis on 127.0.0.1:6379 and MariaDB on 127.0.0.1:3306)."
 fi
 
 # Browser tests (tests/browser on the LMS host, tests/cms/browser on the Studio host): Debian's headless Chromium

@@ -56,13 +56,16 @@ def _safely(what: str, func, *args) -> None:
         log.exception("cities_network: %s failed for an award", what)
 
 
-def _send_signal(signal, award_id: int) -> None:
-    award = Award.objects.select_related("user", "badge_class").get(pk=award_id)
+def _load(award_id: int) -> Award:
+    """The award with what every notice needs, read once (after the commit) for all of them."""
+    return Award.objects.select_related("user", "badge_class__issuer_city").get(pk=award_id)
+
+
+def _send_signal(signal, award: Award) -> None:
     signal.send_event(badge=badge_data(award))
 
 
-def _notify_city(award_id: int, kind: str) -> None:
-    award = Award.objects.select_related("user", "badge_class__issuer_city").get(pk=award_id)
+def _notify_city(award: Award, kind: str) -> None:
     city = award.badge_class.issuer_city
     if city is None:
         return
@@ -83,24 +86,36 @@ def _email_learner(award_id: int) -> None:
         enqueue(send_award_email, award_id)
 
 
+def announce_award(award_id: int) -> None:
+    """What follows an award, once it is committed; each part isolated from the others."""
+    try:
+        award = _load(award_id)
+    except Exception:  # pylint: disable=broad-except
+        log.exception("cities_network: the award %s could not be read for its notices", award_id)
+        return
+    _safely("BADGE_AWARDED", _send_signal, BADGE_AWARDED, award)
+    _safely("the award email", _email_learner, award_id)
+    _safely("the award webhooks", _notify_city, award, "badge.awarded")
+
+
+def announce_revocation(award_id: int) -> None:
+    """What follows a revocation, once it is committed."""
+    try:
+        award = _load(award_id)
+    except Exception:  # pylint: disable=broad-except
+        log.exception("cities_network: the award %s could not be read for its notices", award_id)
+        return
+    _safely("BADGE_REVOKED", _send_signal, BADGE_REVOKED, award)
+    _safely("the revocation webhooks", _notify_city, award, "badge.revoked")
+
+
 def awarded(award: Award) -> None:
     """Called inside the awarding transaction; everything happens after it commits."""
     award_id = award.pk
-
-    def after_commit():
-        _safely("BADGE_AWARDED", _send_signal, BADGE_AWARDED, award_id)
-        _safely("the award email", _email_learner, award_id)
-        _safely("the award webhooks", _notify_city, award_id, "badge.awarded")
-
-    transaction.on_commit(after_commit)
+    transaction.on_commit(lambda: announce_award(award_id))
 
 
 def revoked(award: Award, by=None) -> None:  # pylint: disable=unused-argument
     """Called inside the revoking transaction."""
     award_id = award.pk
-
-    def after_commit():
-        _safely("BADGE_REVOKED", _send_signal, BADGE_REVOKED, award_id)
-        _safely("the revocation webhooks", _notify_city, award_id, "badge.revoked")
-
-    transaction.on_commit(after_commit)
+    transaction.on_commit(lambda: announce_revocation(award_id))

@@ -13,8 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from ..opportunities.models import OpportunityCompletion, PlaylistProgress
@@ -26,6 +26,7 @@ from .models import (
     CourseStanding,
     ExpiryRule,
     Requirement,
+    RequirementGroup,
     RequirementKind,
 )
 
@@ -59,8 +60,34 @@ class Facts:
         return False  # manual: only a person awards it
 
 
-def load_facts(user_id: int, requirements: Iterable[Requirement], now: datetime.datetime | None = None) -> Facts:
-    """One query per kind of requirement present, limited to their targets."""
+def structure(badge_class: BadgeClass) -> list[tuple[RequirementGroup, list[Requirement]]]:
+    """
+    The class's groups, each with its requirements. Classes read by ``class_definitions`` carry it ready (a list
+    walked many times by the backfill); others are read through their managers, as they stand.
+    """
+    ready = badge_class.__dict__.get("_cities_network_structure")
+    if ready is not None:
+        return ready
+    return [(group, list(group.requirements.all())) for group in badge_class.groups.all()]
+
+
+def requirements_of(classes: Iterable[BadgeClass]) -> list[Requirement]:
+    return [r for c in classes for _, requirements in structure(c) for r in requirements]
+
+
+def course_targets(classes: Iterable[BadgeClass]) -> set[str]:
+    """The courses the requirements of ``classes`` name (passed or certificate earned)."""
+    return {r.target for r in requirements_of(classes)
+            if r.kind in (RequirementKind.COURSE_PASSED, RequirementKind.CERTIFICATE_EARNED)}
+
+
+def load_facts(user_id: int, requirements: Iterable[Requirement], now: datetime.datetime | None = None,
+               standings: dict[str, CourseStanding] | None = None) -> Facts:
+    """
+    One query per kind of requirement present, limited to their targets. ``standings`` (course key → the
+    learner's standing, or None where the learner has none) are standings the caller read already, under the
+    learner's lock: the facts of those courses come from them; only courses not among its keys are queried.
+    """
     now = now or timezone.now()
     targets: dict[str, set[str]] = defaultdict(set)
     for requirement in requirements:
@@ -68,9 +95,13 @@ def load_facts(user_id: int, requirements: Iterable[Requirement], now: datetime.
     facts = Facts()
     courses = targets[RequirementKind.COURSE_PASSED] | targets[RequirementKind.CERTIFICATE_EARNED]
     if courses:
-        for key, passing, mode, status in CourseStanding.objects.filter(
-                user_id=user_id, course_key__in=courses).values_list(
-                "course_key", "passing", "certificate_mode", "certificate_status"):
+        known = {key: standing for key, standing in (standings or {}).items() if key in courses}
+        rows = [(s.course_key, s.passing, s.certificate_mode, s.certificate_status)
+                for s in known.values() if s is not None]
+        if courses - known.keys():
+            rows += list(CourseStanding.objects.filter(user_id=user_id, course_key__in=courses - known.keys())
+                         .values_list("course_key", "passing", "certificate_mode", "certificate_status"))
+        for key, passing, mode, status in rows:
             if passing:
                 facts.passed.add(key)
             if status == "downloadable":
@@ -117,8 +148,7 @@ def evaluate(badge_class: BadgeClass, facts: Facts) -> Evaluation:
     """Every group must hold; a group holds when at least ``min_required`` of its requirements hold."""
     detail, holding = [], []
     groups_met = requirements_met = requirements_total = 0
-    for group in badge_class.groups.all():
-        requirements = list(group.requirements.all())
+    for group, requirements in structure(badge_class):
         met = [r for r in requirements if facts.holds(r)]
         needed = min(max(group.min_required, 1), len(requirements)) if requirements else 1
         group_holds = bool(requirements) and len(met) >= needed
@@ -135,17 +165,71 @@ def evaluate(badge_class: BadgeClass, facts: Facts) -> Evaluation:
 def candidate_classes(kind_targets: Iterable[tuple[str, str]]) -> list[BadgeClass]:
     """
     The active classes with a requirement on one of these (kind, target) pairs: an indexed lookup, so the
-    cost does not grow with the number of classes. Groups and requirements come prefetched.
+    cost does not grow with the number of classes. Groups and requirements come prefetched, all in one query.
     """
-    condition = Q()
+    targets: dict[str, set[str]] = defaultdict(set)
     for kind, target in kind_targets:
-        condition |= Q(kind=kind, target=target)
-    if not condition:
+        targets[kind].add(target)
+    if not targets:
         return []
+    condition = Q()
+    for kind in sorted(targets):  # one (kind, target IN …) term per kind: the (kind, target) index serves each
+        condition |= Q(kind=kind, target__in=sorted(targets[kind]))
     ids = Requirement.objects.filter(condition, group__badge_class__status=BadgeStatus.ACTIVE).values(
         "group__badge_class_id")
-    return list(BadgeClass.objects.filter(pk__in=ids).select_related("issuer_city").prefetch_related(
-        "groups__requirements"))
+    return class_definitions(ids)
+
+
+def class_definitions(class_ids) -> list[BadgeClass]:
+    """
+    The classes ``class_ids`` (ids, or a subquery of them) with their groups and requirements, in one query:
+    every requirement row with its group and class joined, each row also counting its class's groups, so that a
+    group without requirements (which never holds) is noticed; only such a class is read again the long way.
+    Ordered by name like ``BadgeClass.objects``; groups and requirements in their own orders. The class image
+    (up to 256 KiB each) is left out: evaluating and awarding never show it.
+    """
+    groups_of_class = (RequirementGroup.objects.filter(badge_class=OuterRef("group__badge_class")).order_by()
+                       .values("badge_class").annotate(count=Count("pk")).values("count"))
+    rows = (Requirement.objects.filter(group__badge_class__in=class_ids)
+            .select_related("group__badge_class").defer("group__badge_class__image")
+            .annotate(class_groups=Subquery(groups_of_class))
+            .order_by("group__badge_class__name", "group__badge_class_id", "group__position", "group_id", "pk"))
+    classes: dict[int, BadgeClass] = {}
+    groups: dict[int, list] = {}
+    requirements: dict[int, list[Requirement]] = defaultdict(list)
+    expected: dict[int, int] = {}
+    for requirement in rows:
+        group = requirement.group
+        badge_class = classes.setdefault(group.badge_class_id, group.badge_class)
+        if group.pk not in groups:
+            group.badge_class = badge_class
+            groups[group.pk] = group
+            requirements[group.pk] = []
+        requirement.group = groups[group.pk]
+        requirements[group.pk].append(requirement)
+        expected[badge_class.pk] = requirement.class_groups
+    by_class: dict[int, list] = defaultdict(list)
+    for group in groups.values():
+        _prefetched(group, "requirements", requirements[group.pk])
+        by_class[group.badge_class_id].append(group)
+    incomplete = [pk for pk, badge_class in classes.items() if len(by_class[pk]) != expected[pk]]
+    if incomplete:  # a class with an empty group: read it whole (rare; the API refuses empty groups)
+        again = {c.pk: c for c in BadgeClass.objects.filter(pk__in=incomplete).defer("image").prefetch_related(
+            "groups__requirements")}
+        classes.update(again)
+    for pk, badge_class in classes.items():
+        if pk not in incomplete:
+            _prefetched(badge_class, "groups", by_class[pk])
+            badge_class.__dict__["_cities_network_structure"] = [(g, requirements[g.pk]) for g in by_class[pk]]
+    return list(classes.values())
+
+
+def _prefetched(instance, name: str, items: list) -> None:
+    """Give ``instance.<name>.all()`` these items, as ``prefetch_related`` does."""
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = items  # pylint: disable=protected-access
+    queryset._prefetch_done = True  # pylint: disable=protected-access
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 def current_award(user_id: int, badge_class: BadgeClass) -> Award | None:
@@ -172,27 +256,44 @@ def award(user, badge_class: BadgeClass, evidence: dict, awarded_by=None,
     """
     Give ``user`` the badge. Returns (award, created). A learner who holds a valid award keeps it; one whose
     award was revoked or expired earns it again only where the class allows re-earning.
+
+    The first attempt is inserted straight away: the unique (learner, class, attempt) decides whether the learner
+    held the class already (the usual case, a new award, costs one statement); only then is the latest award read.
     """
     now = now or timezone.now()
-    existing = current_award(user.pk, badge_class)
-    if existing is not None and (is_valid(existing, now) or not badge_class.allow_reearning):
-        return existing, False
-    attempt = existing.attempt + 1 if existing else 1
-    try:
-        with transaction.atomic():
-            created = Award.objects.create(
-                badge_class=badge_class, user=user, attempt=attempt, recipient_email=user.email,
-                recipient_name=user.get_full_name() or user.username, salt=secrets.token_hex(16), issued_at=now,
-                expires_at=expiry_for(badge_class, now), evidence=evidence, awarded_by=awarded_by,
-            )
-    except IntegrityError:
-        # Another worker awarded the same attempt first: theirs stands.
-        return Award.objects.get(user=user, badge_class=badge_class, attempt=attempt), False
+    created = _insert_award(user, badge_class, 1, evidence, awarded_by, now)
+    if created is None:
+        existing = current_award(user.pk, badge_class)
+        if existing is None:  # the insert failed on something else (a uuid drawn twice): try once more
+            created = _insert_award(user, badge_class, 1, evidence, awarded_by, now)
+            if created is None:
+                return Award.objects.get(user=user, badge_class=badge_class, attempt=1), False
+        elif is_valid(existing, now) or not badge_class.allow_reearning:
+            return existing, False
+        else:
+            attempt = existing.attempt + 1
+            created = _insert_award(user, badge_class, attempt, evidence, awarded_by, now)
+            if created is None:  # another worker awarded the same attempt first: theirs stands
+                return Award.objects.get(user=user, badge_class=badge_class, attempt=attempt), False
     if announce:
         from . import announcements  # pylint: disable=import-outside-toplevel
 
         announcements.awarded(created)
     return created, True
+
+
+def _insert_award(user, badge_class: BadgeClass, attempt: int, evidence: dict, awarded_by,
+                  now: datetime.datetime) -> Award | None:
+    """The award row, or None when the unique (learner, class, attempt) (or the uuid) is taken."""
+    try:
+        with transaction.atomic():
+            return Award.objects.create(
+                badge_class=badge_class, user=user, attempt=attempt, recipient_email=user.email,
+                recipient_name=user.get_full_name() or user.username, salt=secrets.token_hex(16), issued_at=now,
+                expires_at=expiry_for(badge_class, now), evidence=evidence, awarded_by=awarded_by,
+            )
+    except IntegrityError:
+        return None
 
 
 def revoke(award_obj: Award, reason: str, by=None, now: datetime.datetime | None = None) -> bool:
@@ -215,31 +316,51 @@ def revoke(award_obj: Award, reason: str, by=None, now: datetime.datetime | None
 
 def store_progress(user_id: int, evaluation: Evaluation) -> None:
     """Keep the learner's "2 of 3" for the class."""
-    BadgeProgress.objects.update_or_create(
-        user_id=user_id, badge_class=evaluation.badge_class,
-        defaults={"groups_met": evaluation.groups_met, "groups_total": evaluation.groups_total,
-                  "requirements_met": evaluation.requirements_met,
-                  "requirements_total": evaluation.requirements_total, "detail": evaluation.detail},
-    )
+    store_progress_many(user_id, [evaluation])
+
+
+PROGRESS_FIELDS = ["groups_met", "groups_total", "requirements_met", "requirements_total", "detail", "updated_at"]
+
+
+def store_progress_many(user_id: int, evaluations: list[Evaluation]) -> None:
+    """
+    Keep the learner's progress for several classes in one statement: an insert that updates the row a learner
+    already has for a class (``ON CONFLICT … DO UPDATE`` / ``ON DUPLICATE KEY UPDATE``, on the unique
+    (learner, class)).
+    """
+    if not evaluations:
+        return
+    rows = [BadgeProgress(user_id=user_id, badge_class=e.badge_class, groups_met=e.groups_met,
+                          groups_total=e.groups_total, requirements_met=e.requirements_met,
+                          requirements_total=e.requirements_total, detail=e.detail) for e in evaluations]
+    upsert_progress(rows)
+
+
+def upsert_progress(rows: list[BadgeProgress], batch_size: int | None = None) -> None:
+    """Insert or update progress rows by their unique (learner, class)."""
+    target = ["user", "badge_class"] if connection.features.supports_update_conflicts_with_target else None
+    BadgeProgress.objects.bulk_create(rows, batch_size=batch_size, update_conflicts=True, unique_fields=target,
+                                      update_fields=PROGRESS_FIELDS)
 
 
 def process(user, classes: Iterable[BadgeClass], evidence: dict, revoke_reason: str = "",
             revoke_policy: str = "", now: datetime.datetime | None = None, depth: int = 0,
-            announce: bool = True) -> list[Award]:
+            announce: bool = True, standings: dict[str, CourseStanding] | None = None) -> list[Award]:
     """
     Evaluate ``classes`` for ``user``: award the earned ones, store progress for the others, and — when the
     event took something away (``revoke_policy`` names the class setting that allows it) — revoke awards whose
     class is no longer earned. Badges that count towards other badges are followed (meta-badges).
+    ``standings``: see ``load_facts``.
     """
     classes = list(classes)
     if not classes:
         return []
     now = now or timezone.now()
-    facts = load_facts(user.pk, [r for c in classes for g in c.groups.all() for r in g.requirements.all()], now)
+    facts = load_facts(user.pk, requirements_of(classes), now, standings=standings)
     awarded = []
-    for badge_class in classes:
-        evaluation = evaluate(badge_class, facts)
-        store_progress(user.pk, evaluation)
+    evaluations = [evaluate(badge_class, facts) for badge_class in classes]
+    store_progress_many(user.pk, evaluations)
+    for badge_class, evaluation in zip(classes, evaluations, strict=True):
         if evaluation.earned:
             holding = [{"kind": r.kind, "target": r.target} for r in evaluation.holding]
             new, created = award(user, badge_class, {**evidence, "requirements": holding}, now=now,

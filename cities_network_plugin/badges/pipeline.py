@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -41,22 +42,31 @@ class UnprocessableEventError(Exception):
 
 def record(event_id: str, event_type: str, user_id: int | None, target: str, payload: dict,
            occurred_at: datetime.datetime) -> LearnerEvent | None:
-    """Write an inbox row; None when the event was received before (a redelivery)."""
-    from django.db import IntegrityError  # pylint: disable=import-outside-toplevel
-
+    """
+    Write an inbox row; None when the event was received before (a redelivery). Inside the sender's transaction
+    the row goes in under a savepoint (a redelivery must not spoil that transaction); outside any, the single
+    INSERT is its own transaction and needs none.
+    """
+    row = LearnerEvent(event_id=event_id, event_type=event_type, user_id=user_id, target=target, payload=payload,
+                       occurred_at=occurred_at)
     try:
-        with transaction.atomic():
-            return LearnerEvent.objects.create(
-                event_id=event_id, event_type=event_type, user_id=user_id, target=target, payload=payload,
-                occurred_at=occurred_at,
-            )
+        if transaction.get_connection().in_atomic_block:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        else:
+            row.save(force_insert=True)
     except IntegrityError:
         return None
+    return row
 
 
-def apply(event: LearnerEvent) -> list:
-    """Apply one inbox row: update what we know of the learner, then evaluate the classes it concerns."""
-    user = get_user_model().objects.filter(pk=event.user_id).first() if event.user_id else None
+def apply(event: LearnerEvent, user=None) -> list:
+    """
+    Apply one inbox row: update what we know of the learner, then evaluate the classes it concerns. ``user`` is
+    the event's learner when the caller has read it already (``process_event`` does, with the row lock).
+    """
+    if user is None and event.user_id:
+        user = get_user_model().objects.filter(pk=event.user_id).first()
     if user is None:
         raise UnprocessableEventError("The learner of this event no longer exists.")
     evidence = {"event_id": event.event_id, "event_type": event.event_type,
@@ -70,8 +80,25 @@ def apply(event: LearnerEvent) -> list:
     raise UnprocessableEventError(f"Events of type {event.event_type} are not handled.")
 
 
-def _standing(user, course_key: str) -> CourseStanding:
-    standing, _ = CourseStanding.objects.select_for_update().get_or_create(user=user, course_key=course_key)
+def _standings(user, keys: Iterable[str]) -> dict[str, CourseStanding | None]:
+    """The learner's standings in these courses, locked for update (None where there is none yet)."""
+    keys = set(keys)
+    found = {s.course_key: s for s in CourseStanding.objects.select_for_update().filter(
+        user=user, course_key__in=keys)}
+    return {key: found.get(key) for key in keys}
+
+
+def _write_standing(user, key: str, standing: CourseStanding | None, **values) -> CourseStanding:
+    """Create the standing with ``values``, or update those fields of the one read under the lock."""
+    if standing is None:
+        try:
+            with transaction.atomic():
+                return CourseStanding.objects.create(user=user, course_key=key, **values)
+        except IntegrityError:  # written meanwhile by something that does not take the learner's lock
+            standing = CourseStanding.objects.select_for_update().get(user=user, course_key=key)
+    for name, value in values.items():
+        setattr(standing, name, value)
+    standing.save(update_fields=list(values))
     return standing
 
 
@@ -79,23 +106,28 @@ def _apply_passing(event: LearnerEvent, user, evidence: dict) -> list:
     payload = event.payload
     passing = bool(payload["is_passing"])
     keys = [payload["course_key"]] + ([payload["master_course_key"]] if payload.get("master_course_key") else [])
+    # The classes these courses count towards, then the learner's standings in every course those classes name
+    # (this event's first), read in one statement under the lock: the evaluation needs no other course query.
+    classes = engine.candidate_classes((RequirementKind.COURSE_PASSED, key) for key in keys)
+    standings = _standings(user, set(keys) | engine.course_targets(classes))
     changed = []
     for key in keys:
-        standing = _standing(user, key)
-        if standing.passing_at and standing.passing_at > event.occurred_at:
+        standing = standings[key]
+        if standing is not None and standing.passing_at and standing.passing_at > event.occurred_at:
             continue  # a newer event already decided
-        standing.passing, standing.passing_at = passing, event.occurred_at
-        standing.save(update_fields=["passing", "passing_at"])
+        standings[key] = _write_standing(user, key, standing, passing=passing, passing_at=event.occurred_at)
         changed.append(key)
         if passing:
             _complete_course_opportunity(user, key, event.occurred_at)
     if not changed:
         return []
-    classes = engine.candidate_classes((RequirementKind.COURSE_PASSED, key) for key in changed)
+    if len(changed) < len(keys):  # only the classes of the courses this event changed
+        classes = [c for c in classes if any(r.kind == RequirementKind.COURSE_PASSED and r.target in changed
+                                             for g in c.groups.all() for r in g.requirements.all())]
     return engine.process(
         user, classes, {**evidence, "course_key": keys[0], "passing": passing},
         revoke_policy="" if passing else "revoke_when_passing_lost",
-        revoke_reason=f"The learner no longer passes the course {keys[0]}.",
+        revoke_reason=f"The learner no longer passes the course {keys[0]}.", standings=standings,
     )
 
 
@@ -103,23 +135,24 @@ def _apply_certificate(event: LearnerEvent, user, evidence: dict) -> list:
     payload = event.payload
     key = payload["course_key"]
     status = "revoked" if event.event_type.endswith("certificate.revoked.v1") else payload.get("status", "")
-    standing = _standing(user, key)
-    if standing.certificate_at and standing.certificate_at > event.occurred_at:
+    classes = engine.candidate_classes([(RequirementKind.CERTIFICATE_EARNED, key)])
+    standings = _standings(user, {key} | engine.course_targets(classes))
+    standing = standings[key]
+    if standing is not None and standing.certificate_at and standing.certificate_at > event.occurred_at:
         return []
-    standing.certificate_mode, standing.certificate_status = payload.get("mode", ""), status
-    standing.certificate_at = event.occurred_at
+    values = {"certificate_mode": payload.get("mode", ""), "certificate_status": status,
+              "certificate_at": event.occurred_at}
     if payload.get("grade"):
-        standing.grade = str(payload["grade"])[:16]
-    standing.save(update_fields=["certificate_mode", "certificate_status", "certificate_at", "grade"])
+        values["grade"] = str(payload["grade"])[:16]
+    standing = standings[key] = _write_standing(user, key, standing, **values)
     valid = status == VALID_CERTIFICATE
     if valid:
         _complete_course_opportunity(user, key, event.occurred_at, CompletionSource.CERTIFICATE)
-    classes = engine.candidate_classes([(RequirementKind.CERTIFICATE_EARNED, key)])
     return engine.process(
         user, classes,
         {**evidence, "course_key": key, "certificate_mode": standing.certificate_mode, "grade": standing.grade},
         revoke_policy="" if valid else "revoke_when_certificate_revoked",
-        revoke_reason=f"The certificate for the course {key} was revoked.",
+        revoke_reason=f"The certificate for the course {key} was revoked.", standings=standings,
     )
 
 
@@ -148,17 +181,13 @@ def process_event(event_pk: int) -> str:
     state. A failure is kept on the row with its error; the caller retries.
     """
     with transaction.atomic():
-        event = LearnerEvent.objects.select_for_update().get(pk=event_pk)
+        event, user = _lock_event(event_pk)
         if event.state in (EventState.PROCESSED, EventState.IGNORED):
             return event.state
-        if event.user_id:
-            # One learner's events are applied one after another: two workers each applying one of the two
-            # courses a badge needs would otherwise each see only their own course and award nothing.
-            list(get_user_model().objects.select_for_update().filter(pk=event.user_id).values_list("pk", flat=True))
         event.attempts += 1
         try:
             with transaction.atomic():
-                apply(event)
+                apply(event, user)
             event.state, event.error = EventState.PROCESSED, ""
         except UnprocessableEventError as exc:
             event.state, event.error = EventState.IGNORED, str(exc)
@@ -168,6 +197,23 @@ def process_event(event_pk: int) -> str:
         event.processed_at = timezone.now()
         event.save(update_fields=["state", "error", "attempts", "processed_at"])
         return event.state
+
+
+def _lock_event(event_pk: int):
+    """
+    The inbox row and its learner, both locked for the transaction: one learner's events are applied one after
+    another, because two workers each applying one of the two courses a badge needs would otherwise each see only
+    their own course and award nothing. MySQL and MariaDB lock the rows of every table a ``SELECT … FOR UPDATE``
+    joins, so one statement takes both locks (the row's first, as before); PostgreSQL refuses ``FOR UPDATE`` on
+    the nullable side of an outer join, so there the learner is locked by a second statement.
+    """
+    if connection.vendor == "postgresql":
+        event = LearnerEvent.objects.select_for_update().get(pk=event_pk)
+        user = (get_user_model().objects.select_for_update().filter(pk=event.user_id).first()
+                if event.user_id else None)
+        return event, user
+    event = LearnerEvent.objects.select_for_update().select_related("user").get(pk=event_pk)
+    return event, event.user if event.user_id else None
 
 
 def completion_event(completion: OpportunityCompletion) -> LearnerEvent | None:

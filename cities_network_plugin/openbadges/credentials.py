@@ -103,10 +103,11 @@ def achievement(badge_class: BadgeClass, request=None) -> dict:
     return document
 
 
-def build_credential(award: Award, request=None) -> dict:
+def build_credential(award: Award, request=None, issuer: IssuerProfile | None = None) -> dict:
     """
     The award's ``OpenBadgeCredential``, unsigned. The first call gives the award its status list position,
-    so a credential never leaves without a way to revoke it.
+    so a credential never leaves without a way to revoke it. ``issuer``: the class's issuer profile, when the
+    caller has it already.
     """
     badge_class = award.badge_class
     entry = statuslists.entry_for(award)
@@ -114,7 +115,7 @@ def build_credential(award: Award, request=None) -> dict:
         "@context": list(CONTEXTS),
         "id": credential_url(award, request),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": issuer_profile(issuer_of(badge_class), request),
+        "issuer": issuer_profile(issuer or issuer_of(badge_class), request),
         "validFrom": _timestamp(award.issued_at),
         "name": _text(badge_class.name),
         "credentialSubject": {
@@ -139,14 +140,16 @@ def build_credential(award: Award, request=None) -> dict:
 
 def credential_jwt(award: Award, request=None) -> str:
     """The award's credential as a compact VC-JWT, signed with its issuer's current key."""
-    key = keys.signing_key(issuer_of(award.badge_class))
-    return signing.vc_jwt(build_credential(award, request), key, request)
+    issuer = issuer_of(award.badge_class)
+    key = keys.signing_key(issuer)
+    return signing.vc_jwt(build_credential(award, request, issuer=issuer), key, request)
 
 
 def credential_with_proof(award: Award, request=None) -> dict:
     """The award's credential with an embedded ``eddsa-rdfc-2022`` proof (by the issuer's current Ed25519 key)."""
-    key = keys.signing_key(issuer_of(award.badge_class), algorithm=KeyAlgorithm.EDDSA)
-    return dataintegrity.add_proof(build_credential(award, request), key, request=request)
+    issuer = issuer_of(award.badge_class)
+    key = keys.signing_key(issuer, algorithm=KeyAlgorithm.EDDSA)
+    return dataintegrity.add_proof(build_credential(award, request, issuer=issuer), key, request=request)
 
 
 def status_list_jwt(status_list, request=None) -> str:

@@ -166,6 +166,24 @@ def _write_file(name: str, pem: bytes) -> None:
         handle.write(pem)
 
 
+# Parsed private keys of this process, by key id and a digest of exactly what they were read from (the file or the
+# encrypted blob, and the encryption secret): loading an RSA key checks it, which costs more than a hundred RS256
+# signatures, so without this every credential would pay it. A changed file, blob or secret misses the cache.
+_PARSED: dict[tuple[str, str], object] = {}
+_PARSED_LIMIT = 64
+
+
+def _cached(kid: str, *sources: bytes, load):
+    digest = hashlib.sha256(b"\0".join(sources)).hexdigest()
+    parsed = _PARSED.get((kid, digest))
+    if parsed is None:
+        parsed = load()
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        _PARSED[(kid, digest)] = parsed
+    return parsed
+
+
 def private_key(key: SigningKey):
     """The key's private half as a ``cryptography`` object, for the signing code only."""
     if key.private_key_file:
@@ -174,10 +192,13 @@ def private_key(key: SigningKey):
         except OSError as exc:
             raise KeyConfigurationError(f"The private key file of key {key.kid} cannot be read ({exc.strerror}).") \
                 from None
-        return serialization.load_pem_private_key(data, password=None)
+        return _cached(key.kid, b"file", data, load=lambda: serialization.load_pem_private_key(data, password=None))
     if not key.private_key:
         raise KeyConfigurationError(f"Key {key.kid} has no private half stored.")
-    return serialization.load_der_private_key(_decrypt(key.private_key, key.kid), password=None)
+    blob = bytes(key.private_key)
+    secret = (settings.CITIES_NETWORK_KEY_ENCRYPTION_SECRET or "").encode()
+    return _cached(key.kid, b"database", blob, secret, load=lambda: serialization.load_der_private_key(
+        _decrypt(blob, key.kid), password=None))
 
 
 # --- Generating and rotating ------------------------------------------------------------------------------------

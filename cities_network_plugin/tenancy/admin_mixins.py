@@ -72,13 +72,29 @@ class CityScopedAdminMixin:
         return request.user.is_staff and self._may_write(request, obj)
 
     def get_list_filter(self, request):
-        # Filters on a city foreign key would otherwise list every city of the network.
+        # Filters on a city foreign key would otherwise list every city of the network; filters on another
+        # relation (a badge class, a playlist) every record of every city: those offer only what the rows the
+        # user may see point to.
         scoped = []
         for entry in super().get_list_filter(request):
             if isinstance(entry, str) and self._points_to_city(entry):
                 entry = (entry, ScopedCityFilter)
+            elif isinstance(entry, str) and self._is_relation(entry):
+                entry = (entry, admin.RelatedOnlyFieldListFilter)
             scoped.append(entry)
         return scoped
+
+    def _is_relation(self, path: str) -> bool:
+        model = self.model
+        for part in path.split("__"):
+            try:
+                field = model._meta.get_field(part)
+            except Exception:  # pylint: disable=broad-except
+                return False
+            if not field.is_relation:
+                return False
+            model = field.related_model
+        return True
 
     def _points_to_city(self, path: str) -> bool:
         model = self.model
@@ -102,9 +118,24 @@ class CityScopedAdminMixin:
         return obj
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.remote_field.model is City:
+        remote = db_field.remote_field.model
+        if remote is City:
             kwargs["queryset"] = permissions.cities_for(request.user, self.write_action)
+        elif "queryset" not in kwargs and city_path_of(remote):
+            # A choice of another city-owned record (an organiser, a badge class): only the user's cities' ones.
+            kwargs["queryset"] = permissions.scope(remote._default_manager.all(), request.user, permissions.VIEW,
+                                                   city_path_of(remote))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def city_path_of(model) -> str:
+    """The field of ``model`` naming its owning city (``city``, or a badge class's ``issuer_city``), or ""."""
+    names = {field.name: field for field in model._meta.get_fields()}
+    for name in ("city", "issuer_city"):
+        field = names.get(name)
+        if field is not None and field.is_relation and field.many_to_one and field.related_model is City:
+            return name
+    return ""
 
 
 class NetworkManagersOnlyAdminMixin:

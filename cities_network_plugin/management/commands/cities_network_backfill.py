@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--notify", action="store_true",
                             help="Email learners and send badge events and webhooks for the new awards "
                                  "(off by default: old achievements should not flood inboxes).")
-        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--batch-size", type=int, default=1000)
 
     def handle(self, *args, **options):
         if options["csv"]:

@@ -1,0 +1,175 @@
+"""
+Figure (a): completion events to awards, end to end.
+
+Each event is the platform's ``COURSE_PASSING_STATUS_UPDATED`` sent with the real openedx-events signal, outside
+any transaction (as the LMS commits a grade): the receiver writes the inbox row, its commit queues the task, the
+task runs eagerly (Celery's ``task_always_eager``, as in the test host) and awards the one active class that
+requires the course; the award's after-commit notices (the ``BADGE_AWARDED`` signal, the learner's email task, the
+city's webhooks) run too, and so does the email task (Celery being eager; its statements are counted apart, as
+"email task"). Every event is a new learner's first pass, so every event makes exactly one award.
+
+Scenarios: 10 and 5,000 active classes, spread over 1 and 200 issuing cities. ``queries_per_event`` counts the
+data statements (SELECT, INSERT, UPDATE, DELETE) the whole path sends, per phase; transaction control (BEGIN,
+SAVEPOINT, RELEASE) is counted apart. The ``floor`` inserts the same number of award rows one by one with
+``Award.objects.create`` in autocommit: what one row costs the database, with no logic at all.
+"""
+from __future__ import annotations
+
+import secrets
+import time
+
+from django.db import connection
+from django.utils import timezone
+from opaque_keys.edx.keys import CourseKey
+from openedx_events.learning.data import CourseData, CoursePassingStatusData, UserData, UserPersonalData
+from openedx_events.learning.signals import COURSE_PASSING_STATUS_UPDATED
+
+from cities_network_plugin.badges import announcements, emails, pipeline
+from cities_network_plugin.badges.models import Award, BadgeClass, BadgeStatus, Requirement, RequirementGroup
+from cities_network_plugin.tenancy.models import City, CityStatus
+
+from .common import StatementCounter, make_users, progress, wipe, wrap_phase
+
+SCENARIOS = ((10, 1), (10, 200), (5000, 1), (5000, 200))
+WARMUP = 20
+
+
+def course_of(index: int) -> str:
+    return f"course-v1:BenchX+C{index}+2026"
+
+
+def make_cities(count: int, prefix: str = "bench") -> list[City]:
+    """``count`` member cities, written in bulk (their onboarding detectors are not what is measured)."""
+    cities = [City(slug=f"{prefix}-{n}", name=f"Bench city {n}", country="LT", status=CityStatus.MEMBER,
+                   timezone="Europe/Vilnius", languages=["en"]) for n in range(count)]
+    City.objects.bulk_create(cities, batch_size=1000)
+    return list(City.objects.filter(slug__startswith=f"{prefix}-").order_by("pk"))
+
+
+def make_classes(count: int, cities: list[City], course=course_of, start: int = 0) -> list[BadgeClass]:
+    """``count`` active classes, round robin over ``cities``, each requiring one course of its own."""
+    classes = [BadgeClass(issuer_city=cities[n % len(cities)] if cities else None, name=f"Bench badge {n}",
+                          description="A badge of the benchmark.", criteria_narrative="Pass the course.",
+                          status=BadgeStatus.ACTIVE) for n in range(start, start + count)]
+    BadgeClass.objects.bulk_create(classes, batch_size=1000)
+    classes = list(BadgeClass.objects.filter(name__startswith="Bench badge ").order_by("pk"))[-count:]
+    groups = RequirementGroup.objects.bulk_create(
+        [RequirementGroup(badge_class=c, position=0, min_required=1) for c in classes], batch_size=1000)
+    Requirement.objects.bulk_create(
+        [Requirement(group=g, kind="course_passed", target=course(start + n)) for n, g in enumerate(groups)],
+        batch_size=1000)
+    return classes
+
+
+def _user_data(user_id: int, username: str) -> UserData:
+    return UserData(id=user_id, is_active=True,
+                    pii=UserPersonalData(username=username, email=f"{username}@example.com", name=""))
+
+
+def send_event(user_id: int, username: str, course: str) -> None:
+    COURSE_PASSING_STATUS_UPDATED.send_event(course_passing_status=CoursePassingStatusData(
+        is_passing=True, course=CourseData(course_key=CourseKey.from_string(course)),
+        user=_user_data(user_id, username)))
+
+
+def _instrument(counter: StatementCounter) -> list:
+    """Attribute statements to the receiver, the task and the after-commit notices."""
+    undo = [
+        wrap_phase(counter, pipeline, "record", "receiver"),
+        wrap_phase(counter, pipeline, "process_event", "task"),
+        wrap_phase(counter, announcements, "announce_award", "notices"),
+        # The learner's email is a task of its own (run here at once, as Celery is eager): its statements apart.
+        wrap_phase(counter, emails, "send_award_email", "email task"),
+    ]
+    return undo
+
+
+def run_scenario(classes_count: int, cities_count: int, events: int) -> dict:
+    wipe()
+    cities = make_cities(cities_count)
+    classes = make_classes(classes_count, cities)
+    users = make_users(events + WARMUP, f"c{classes_count}k{cities_count}u")
+    # Warm up (imports, template loading, prepared statements); not measured.
+    for n in range(WARMUP):
+        send_event(users[n], f"c{classes_count}k{cities_count}u{n + 1}", course_of(n % classes_count))
+    counter = StatementCounter()
+    undo = _instrument(counter)
+    awards_before = Award.objects.count()
+    try:
+        with counter.counting():
+            start = time.perf_counter()
+            for n in range(WARMUP, WARMUP + events):
+                # Courses chosen across all the classes, so the index, not a cache, finds the class.
+                send_event(users[n], f"c{classes_count}k{cities_count}u{n + 1}", course_of((n * 7919) % classes_count))
+            elapsed = time.perf_counter() - start
+    finally:
+        for func in undo:
+            func()
+    made = Award.objects.count() - awards_before
+    if made != events:
+        raise AssertionError(f"expected {events} awards from {events} events, got {made}")
+    floor = measure_floor(classes, events)
+    rate = events / elapsed
+    return {
+        "classes": classes_count, "cities": cities_count, "events": events, "awards": made,
+        "seconds": round(elapsed, 3), "events_per_s": round(rate, 1),
+        # The event's own path: receiver, task and after-commit notices; the email task (another task) apart.
+        "queries_per_event": round((counter.total_data - counter.data["email task"]) / events, 2),
+        "queries_per_event_with_email_task": round(counter.total_data / events, 2),
+        "queries_per_event_by_phase": {k: round(v / events, 2) for k, v in sorted(counter.data.items())},
+        "tx_control_per_event": round(counter.total_control / events, 2),
+        "floor_rows_per_s": round(floor, 1), "ratio_to_floor": round(rate / floor, 3),
+        "statements_of_one_event": trace_one_event(users[-1] + 0, classes_count),
+    }
+
+
+def trace_one_event(last_user: int, classes_count: int) -> list[str]:
+    """The statements of one more event, in order, with their phase: what the docs list."""
+    [user_id] = make_users(1, f"trace{classes_count}x{secrets.token_hex(3)}u")
+    username = get_username(user_id)
+    trace: list[str] = []
+    counter = StatementCounter()
+
+    def record(execute, sql, params, many, context):
+        trace.append(f"{getattr(counter._phase, 'name', 'other')}: {sql[:150]}")  # pylint: disable=protected-access
+        return execute(sql, params, many, context)
+
+    undo = _instrument(counter)
+    try:
+        with connection.execute_wrapper(record):
+            send_event(user_id, username, course_of(last_user % classes_count))
+    finally:
+        for func in undo:
+            func()
+    return trace
+
+
+def get_username(user_id: int) -> str:
+    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+
+    return get_user_model().objects.values_list("username", flat=True).get(pk=user_id)
+
+
+def measure_floor(classes: list[BadgeClass], rows: int) -> float:
+    """The same number of award rows, one ``Award.objects.create`` each in autocommit: rows per second."""
+    users = make_users(rows, f"floor{len(classes)}x{secrets.token_hex(3)}u")
+    now = timezone.now()
+    start = time.perf_counter()
+    for n, user_id in enumerate(users):
+        Award.objects.create(badge_class=classes[(n * 7919) % len(classes)], user_id=user_id, attempt=1,
+                             recipient_email=f"floor{n}@example.com", recipient_name="Floor",
+                             salt=secrets.token_hex(16), issued_at=now, expires_at=None,
+                             evidence={"floor": True})
+    return rows / (time.perf_counter() - start)
+
+
+def run(events: int = 500) -> dict:
+    results = []
+    for classes_count, cities_count in SCENARIOS:
+        progress(f"(a) pipeline: {classes_count:,} classes, {cities_count} cities, {events} events")
+        results.append(run_scenario(classes_count, cities_count, events))
+        row = results[-1]
+        progress(f"    {row['events_per_s']} events/s, {row['queries_per_event']} queries/event "
+                 f"{row['queries_per_event_by_phase']}, floor {row['floor_rows_per_s']} rows/s, "
+                 f"ratio {row['ratio_to_floor']}")
+    return {"scenarios": results}
