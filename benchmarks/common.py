@@ -249,7 +249,17 @@ def environment() -> dict:
         "django": django.get_version(),
         "platform": platform.platform(),
         "database": database_version(),
+        # Other work on the machine skews the figures: the load when this database's run started.
+        "load_average_at_start": _load_average(),
     }
+
+
+def _load_average() -> str:
+    try:
+        with open("/proc/loadavg", encoding="utf-8") as handle:
+            return " ".join(handle.read().split()[:3])
+    except OSError:
+        return ""
 
 
 def _cpu_model() -> str:

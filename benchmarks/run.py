@@ -135,6 +135,12 @@ def rows_of(results: dict) -> list[tuple[str, str, str, str]]:
 
 
 def print_table(results: dict) -> None:
+    for data in results["databases"].values():
+        env = data["environment"]
+        print(f"{env['database']}: {env['cpu_count']} CPUs ({env['cpu']}), Python {env['python']}, Django "
+              f"{env['django']}; load average at start {env['load_average_at_start']}")
+    print(f"{results['date']}, sizes {results['sizes']}")
+    print()
     rows = rows_of(results)
     headers = ("figure", "database", "measured", "detail")
     widths = [max(len(headers[i]), *(len(r[i]) for r in rows)) for i in range(3)]

@@ -165,6 +165,9 @@ def set_requirements(badge_class: BadgeClass, groups: list[dict]) -> None:
             for item in items:
                 item.group = group
             Requirement.objects.bulk_create(items)
+        # The class changed with its requirements: ``modified`` says so to every cached definition (engine).
+        badge_class.modified = timezone.now()
+        BadgeClass.objects.filter(pk=badge_class.pk).update(modified=badge_class.modified)
 
 
 def requirements_data(badge_class: BadgeClass) -> list[dict]:
@@ -199,7 +202,8 @@ def activate(badge_class: BadgeClass) -> None:
         badge_class.status = BadgeStatus.ACTIVE
         badge_class.save(update_fields=["status", "modified"])
         if badge_class.previous_version_id:
-            BadgeClass.objects.filter(pk=badge_class.previous_version_id).update(status=BadgeStatus.ARCHIVED)
+            BadgeClass.objects.filter(pk=badge_class.previous_version_id).update(status=BadgeStatus.ARCHIVED,
+                                                                                 modified=timezone.now())
 
 
 def set_image(badge_class: BadgeClass, data: bytes, filename: str = "", declared_type: str = "") -> None:

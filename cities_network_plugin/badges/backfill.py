@@ -260,6 +260,7 @@ def _apply_bulk_inner(batch: list[CourseOutcome], result: BackfillResult, announ
     others = _needs_other_facts(classes)
     latest = _latest_awards(learners, class_by_id)
     progress_rows, award_rows = [], []
+    encoded: dict[tuple, object] = {}  # JSON documents repeat from learner to learner: each is encoded once
     now = timezone.now()
     for user_id, learner in learners.items():
         candidates = [class_by_id[pk] for pk in learner.classes]
@@ -268,22 +269,31 @@ def _apply_bulk_inner(batch: list[CourseOutcome], result: BackfillResult, announ
         facts = engine.load_facts(user_id if others else 0, requirements, now, standings=own)
         for badge_class in candidates:
             evaluation = engine.evaluate(badge_class, facts)
+            holds = tuple(r in evaluation.holding for r in engine.requirements_of([badge_class]))
+            detail = encoded.get(("detail", badge_class.pk, holds))
+            if detail is None:
+                detail = encoded[("detail", badge_class.pk, holds)] = bulkwrite.prepare(
+                    BadgeProgress, "detail", evaluation.detail)
             progress_rows.append((user_id, badge_class.pk, evaluation.groups_met, evaluation.groups_total,
-                                  evaluation.requirements_met, evaluation.requirements_total, evaluation.detail, now))
+                                  evaluation.requirements_met, evaluation.requirements_total, detail, now))
             if not evaluation.earned:
                 continue
             existing = latest.get((user_id, badge_class.pk))
             if existing is not None and (engine.is_valid(existing, now) or not badge_class.allow_reearning):
                 continue
             key = learner.classes[badge_class.pk]
-            evidence = {"backfill": True, "course_key": key, "grade": standings[(user_id, key)].grade,
-                        "requirements": [{"kind": r.kind, "target": r.target} for r in evaluation.holding]}
+            grade = standings[(user_id, key)].grade
+            evidence = encoded.get(("evidence", badge_class.pk, holds, key, grade))
+            if evidence is None:
+                evidence = encoded[("evidence", badge_class.pk, holds, key, grade)] = bulkwrite.prepare(
+                    Award, "evidence", {"backfill": True, "course_key": key, "grade": grade, "requirements": [
+                        {"kind": r.kind, "target": r.target} for r in evaluation.holding]})
             award_rows.append((uuid.uuid4(), badge_class.pk, user_id, existing.attempt + 1 if existing else 1,
                                learner.email, learner.name, secrets.token_hex(16), now,
                                engine.expiry_for(badge_class, now), False, "", evidence))
     bulkwrite.insert(BadgeProgress, PROGRESS_COLUMNS, progress_rows, update=PROGRESS_COLUMNS[2:],
-                     unique=("user", "badge_class"))
-    bulkwrite.insert(Award, AWARD_COLUMNS, award_rows)
+                     unique=("user", "badge_class"), prepared=("detail",))
+    bulkwrite.insert(Award, AWARD_COLUMNS, award_rows, prepared=("evidence",))
     result.awards += len(award_rows)
     result.learners.update(row[2] for row in award_rows)
     if award_rows and (announce or _has_meta_badges(class_by_id[row[1]] for row in award_rows)):

@@ -30,11 +30,12 @@ def _memo(prepare):
 
 
 def insert(model: type[Model], names: Sequence[str], rows: Iterable[Sequence], batch_size: int = 1000,
-           update: Sequence[str] = (), unique: Sequence[str] = ()) -> int:
+           update: Sequence[str] = (), unique: Sequence[str] = (), prepared: Sequence[str] = ()) -> int:
     """
     Insert ``rows`` (values in the order of the field ``names``); with ``update``, a row whose ``unique`` fields
     are taken updates those fields of the existing row instead (``ON CONFLICT … DO UPDATE`` or
-    ``ON DUPLICATE KEY UPDATE``). Returns how many rows were sent.
+    ``ON DUPLICATE KEY UPDATE``). The values of the fields named in ``prepared`` are database values already
+    (``prepare(model, name, value)`` made them). Returns how many rows were sent.
     """
     connection = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not the thread-local proxy: it is asked per value
     meta = model._meta  # pylint: disable=protected-access
@@ -47,8 +48,8 @@ def insert(model: type[Model], names: Sequence[str], rows: Iterable[Sequence], b
             fields, OnConflict.UPDATE, [meta.get_field(n).column for n in update],
             [meta.get_field(n).column for n in unique])
         sql = f"{sql} {suffix}"
-    prepare = [None if isinstance(f, _AS_IS) else _memo(f.get_db_prep_save) if isinstance(f, models.DateTimeField)
-               else f.get_db_prep_save for f in fields]
+    prepare = [None if isinstance(f, _AS_IS) or f.name in prepared else _memo(f.get_db_prep_save)
+               if isinstance(f, models.DateTimeField) else f.get_db_prep_save for f in fields]
     sent, chunk = 0, []
     with connection.cursor() as cursor:
         for row in rows:
@@ -61,3 +62,8 @@ def insert(model: type[Model], names: Sequence[str], rows: Iterable[Sequence], b
             cursor.executemany(sql, chunk)
             sent += len(chunk)
     return sent
+
+
+def prepare(model: type[Model], name: str, value):
+    """``value`` as the database stores it in the field ``name``: for values prepared once and sent many times."""
+    return model._meta.get_field(name).get_db_prep_save(value, connections[DEFAULT_DB_ALIAS])  # pylint: disable=protected-access

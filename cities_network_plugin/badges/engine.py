@@ -165,7 +165,11 @@ def evaluate(badge_class: BadgeClass, facts: Facts) -> Evaluation:
 def candidate_classes(kind_targets: Iterable[tuple[str, str]]) -> list[BadgeClass]:
     """
     The active classes with a requirement on one of these (kind, target) pairs: an indexed lookup, so the
-    cost does not grow with the number of classes. Groups and requirements come prefetched, all in one query.
+    cost does not grow with the number of classes. Groups and requirements come prefetched.
+
+    The lookup reads each class's id, uuid and ``modified`` (one statement, every time: which classes are active
+    is always the database's answer); the definitions themselves come from this process's cache when the class has
+    not changed since they were read (``definitions``), else from one more statement.
     """
     targets: dict[str, set[str]] = defaultdict(set)
     for kind, target in kind_targets:
@@ -175,9 +179,37 @@ def candidate_classes(kind_targets: Iterable[tuple[str, str]]) -> list[BadgeClas
     condition = Q()
     for kind in sorted(targets):  # one (kind, target IN …) term per kind: the (kind, target) index serves each
         condition |= Q(kind=kind, target__in=sorted(targets[kind]))
-    ids = Requirement.objects.filter(condition, group__badge_class__status=BadgeStatus.ACTIVE).values(
-        "group__badge_class_id")
-    return class_definitions(ids)
+    versions = {pk: (uuid, modified) for pk, uuid, modified in Requirement.objects.filter(
+        condition, group__badge_class__status=BadgeStatus.ACTIVE).values_list(
+        "group__badge_class_id", "group__badge_class__uuid", "group__badge_class__modified").distinct()}
+    return definitions(versions)
+
+
+# Class definitions (a class with its groups and requirements) this process has read, by class id, with the uuid
+# and ``modified`` they were read at. A class changes only through ``save()`` (which moves ``modified``), and
+# ``badges.api.set_requirements`` moves it too when it replaces the requirements; so a definition whose id, uuid and
+# ``modified`` match the database's is the database's definition. Read-only once cached: shared between events.
+_DEFINITIONS: dict[int, tuple[tuple, BadgeClass]] = {}
+_DEFINITIONS_LIMIT = 20_000
+
+
+def definitions(versions: dict[int, tuple]) -> list[BadgeClass]:
+    """The definitions of the classes ``versions`` names (id → (uuid, modified)), cached ones where still current."""
+    found = {pk: _DEFINITIONS[pk][1] for pk, version in versions.items()
+             if pk in _DEFINITIONS and _DEFINITIONS[pk][0] == version}
+    missing = [pk for pk in versions if pk not in found]
+    if missing:
+        if len(_DEFINITIONS) + len(missing) > _DEFINITIONS_LIMIT:
+            _DEFINITIONS.clear()
+        for badge_class in class_definitions(missing):
+            found[badge_class.pk] = badge_class  # as read now: at least as new as the lookup saw it
+            _DEFINITIONS[badge_class.pk] = ((badge_class.uuid, badge_class.modified), badge_class)
+    return sorted(found.values(), key=lambda c: (c.name, c.pk))
+
+
+def forget_definitions() -> None:
+    """Drop the cached definitions (tests that change classes behind ``save()``'s back)."""
+    _DEFINITIONS.clear()
 
 
 def class_definitions(class_ids) -> list[BadgeClass]:
