@@ -28,6 +28,6 @@ from .opportunities.models import (  # noqa: F401
     PlaylistItem,
     PlaylistProgress,
 )
-from .reporting.models import Report  # noqa: F401
+from .reporting.models import AwardMonthTally, LearnerReach, ReachCount, Report, SummaryState  # noqa: F401
 from .tenancy.models import City, CityOrganization, CityRole, NetworkManager, Stakeholder  # noqa: F401
 from .webhooks.models import CityWebhook, WebhookDelivery  # noqa: F401

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import uuid
 
-from django.conf import settings
 from django.db import transaction
 from openedx_events.learning.data import BadgeData, BadgeTemplateData, UserData, UserPersonalData
 from openedx_events.learning.signals import BADGE_AWARDED, BADGE_REVOKED
@@ -34,8 +33,10 @@ def badge_data(award: Award) -> BadgeData:
 
 
 def badge_image_url(badge_class) -> str:
-    base = getattr(settings, "LMS_ROOT_URL", "").rstrip("/")
-    return f"{base}/cities-network/ob/v2/badges/{badge_class.uuid}/image" if badge_class.image_type else ""
+    """The class image's public URL for the platform's event (empty while the class has no image of its own)."""
+    from ..openbadges import v2  # pylint: disable=import-outside-toplevel
+
+    return v2.badge_image_url(badge_class) if badge_class.image_type else ""
 
 
 def _webhook_data(award: Award, kind: str) -> dict:

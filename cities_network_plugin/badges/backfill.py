@@ -290,7 +290,7 @@ def _apply_bulk_inner(batch: list[CourseOutcome], result: BackfillResult, announ
                         {"kind": r.kind, "target": r.target} for r in evaluation.holding]})
             award_rows.append((uuid.uuid4(), badge_class.pk, user_id, existing.attempt + 1 if existing else 1,
                                learner.email, learner.name, secrets.token_hex(16), now,
-                               engine.expiry_for(badge_class, now), False, "", evidence))
+                               engine.expiry_for(badge_class, now), False, "", evidence, 0))
     bulkwrite.insert(BadgeProgress, PROGRESS_COLUMNS, progress_rows, update=PROGRESS_COLUMNS[2:],
                      unique=("user", "badge_class"), prepared=("detail",))
     bulkwrite.insert(Award, AWARD_COLUMNS, award_rows, prepared=("evidence",))
@@ -310,7 +310,7 @@ STANDING_FIELDS = ["passing", "certificate_mode", "certificate_status", "grade"]
 PROGRESS_COLUMNS = ("user", "badge_class", "groups_met", "groups_total", "requirements_met", "requirements_total",
                     "detail", "updated_at")
 AWARD_COLUMNS = ("uuid", "badge_class", "user", "attempt", "recipient_email", "recipient_name", "salt", "issued_at",
-                 "expires_at", "revoked", "revocation_reason", "evidence")
+                 "expires_at", "revoked", "revocation_reason", "evidence", "tally")
 
 
 def _needs_other_facts(classes) -> bool:

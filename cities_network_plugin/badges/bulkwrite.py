@@ -67,3 +67,41 @@ def insert(model: type[Model], names: Sequence[str], rows: Iterable[Sequence], b
 def prepare(model: type[Model], name: str, value):
     """``value`` as the database stores it in the field ``name``: for values prepared once and sent many times."""
     return model._meta.get_field(name).get_db_prep_save(value, connections[DEFAULT_DB_ALIAS])  # pylint: disable=protected-access
+
+
+def add(model: type[Model], keys: Sequence[str], counts: Sequence[str], rows: Iterable[Sequence],
+        fixed: Sequence[str] = (), batch_size: int = 1000) -> int:
+    """
+    Add to counters: each row is the values of the ``keys`` fields (unique together), of the ``fixed`` fields,
+    then of the ``counts`` fields; a row whose keys exist adds its counts to the stored ones (its fixed fields
+    stay as stored), otherwise it is inserted as it is. Returns how many rows were sent.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    meta = model._meta  # pylint: disable=protected-access
+    quote = connection.ops.quote_name
+    key_columns = [quote(meta.get_field(n).column) for n in keys]
+    fixed_columns = [quote(meta.get_field(n).column) for n in fixed]
+    count_columns = [quote(meta.get_field(n).column) for n in counts]
+    table = quote(meta.db_table)
+    columns = ", ".join(key_columns + fixed_columns + count_columns)
+    marks = ", ".join(["%s"] * (len(keys) + len(fixed) + len(counts)))
+    if connection.vendor == "mysql":
+        adding = ", ".join(f"{c} = {c} + VALUES({c})" for c in count_columns)
+        suffix = f"ON DUPLICATE KEY UPDATE {adding}"
+    else:  # SQLite and PostgreSQL
+        adding = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in count_columns)
+        suffix = f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {adding}"
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) {suffix}"  # noqa: S608 - names quoted, values bound
+    fields = [meta.get_field(n) for n in (*keys, *fixed, *counts)]
+    sent, chunk = 0, []
+    with connection.cursor() as cursor:
+        for row in rows:
+            chunk.append([f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)])
+            if len(chunk) >= batch_size:
+                cursor.executemany(sql, chunk)
+                sent += len(chunk)
+                chunk = []
+        if chunk:
+            cursor.executemany(sql, chunk)
+            sent += len(chunk)
+    return sent

@@ -159,6 +159,10 @@ class Award(models.Model):
     evidence = models.JSONField(default=dict, blank=True, encoder=UnicodeJSONEncoder)
     awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", help_text=_("For manual awards: who awarded it."))
+    # How the network report's summary tables count this award (reporting.summaries): not yet, as awarded, or as
+    # revoked. A new award starts at "not yet" whichever way it is written (the pipeline, the backfill's bulk
+    # INSERT), so the summaries catch up with every award without the write paths knowing about them.
+    tally = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-issued_at"]
@@ -169,6 +173,8 @@ class Award(models.Model):
             models.Index(fields=["badge_class", "issued_at"], name="cities_network_award_month"),
             # Covers the network report's queries (by class, month, revoked or not, learner) without reading rows.
             models.Index(fields=["badge_class", "issued_at", "revoked", "user"], name="cities_network_award_report"),
+            # Finds the awards the summaries have not counted yet (tally 0) or counted before their revocation.
+            models.Index(fields=["tally", "revoked"], name="cities_network_award_tally"),
         ]
 
     def __str__(self) -> str:

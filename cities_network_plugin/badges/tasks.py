@@ -22,10 +22,16 @@ def process_learner_event(self, event_pk: int) -> str:
 
 @shared_task(ignore_result=True)
 def sweep_inbox() -> int:
-    """The periodic job: queue again the events still waiting or failed after a while."""
+    """
+    The periodic job: queue again the events still waiting or failed after a while; then bring the network
+    report's summary tables up to date, so that a report rarely has anything to catch up with.
+    """
+    from ..reporting import summaries  # pylint: disable=import-outside-toplevel
     from . import sweeper  # pylint: disable=import-outside-toplevel
 
-    return sweeper.sweep(older_than=datetime.timedelta(minutes=settings.CITIES_NETWORK_SWEEP_AFTER_MINUTES))
+    swept = sweeper.sweep(older_than=datetime.timedelta(minutes=settings.CITIES_NETWORK_SWEEP_AFTER_MINUTES))
+    summaries.catch_up()
+    return swept
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=120, ignore_result=True)

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from ..badges.models import BadgeClass
 from ..onboarding import api as onboarding_api
 from ..opportunities.models import Opportunity, Playlist, PublicationStatus
+from ..reporting import charts
 from ..tenancy import api as tenancy_api
 from ..tenancy import permissions
 from ..tenancy.models import Stakeholder
-from . import charts, describe, lookups
+from . import describe, lookups
 from .context import city_view, console_view, render_page, switchable_cities
 
 LIST_LIMIT = 8
@@ -73,6 +74,7 @@ def dashboard(request, city):
     for badge_class in badge_classes:
         badge_class.described = requirements[badge_class.pk]
     monthly = lookups.awards_per_month(city)
+    monthly_total = sum(count for _, count in monthly)
     return render_page(request, "dashboard.html", city, {
         "journey": journey, "stages": stages, "next_steps": next_steps,
         "opportunity_count": opportunities.count(),
@@ -80,8 +82,12 @@ def dashboard(request, city):
         "opportunities": opportunities.order_by("-modified")[:LIST_LIMIT],
         "playlist_count": playlists.count(), "playlists": playlists[:LIST_LIMIT],
         "badge_classes": badge_classes,
-        "monthly": monthly, "monthly_total": sum(count for _, count in monthly),
-        "chart": charts.bar_chart(monthly, _("Badges awarded per month, last 12 months"), "awards-chart"),
+        "monthly": monthly, "monthly_total": monthly_total,
+        "chart": charts.vertical_bar_chart(
+            "awards-chart", _("Badges awarded per month, last 12 months"),
+            _("Badges this city awarded in each of the last 12 months; revoked awards are not counted."),
+            [label for label, _count in monthly], [count for _label, count in monthly],
+            _("Badges"), _("Month")) if monthly_total else "",
         "team": tenancy_api.team_of(city),
         "stakeholders": Stakeholder.objects.filter(city=city).order_by("name"),
     }, nav="console-dashboard")

@@ -186,13 +186,16 @@ class OpportunityCompletion(models.Model):
     completed_at = models.DateTimeField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
+    # Counted in the network report's summary tables yet (reporting.summaries)?
+    tallied = models.BooleanField(default=False, editable=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "opportunity"], name="cities_network_one_completion"),
         ]
-        # The network report reads completions by date across all opportunities.
-        indexes = [models.Index(fields=["completed_at", "opportunity", "user"], name="cities_network_completion_at")]
+        # The network report reads completions by date across all opportunities; the summaries find the new ones.
+        indexes = [models.Index(fields=["completed_at", "opportunity", "user"], name="cities_network_completion_at"),
+                   models.Index(fields=["tallied"], name="cities_network_completion_new")]
 
     def __str__(self) -> str:
         return f"{self.user_id} completed {self.opportunity_id}"

@@ -25,6 +25,12 @@ Decisions a successor may question:
 * **Filters**: country and status select cities (the owner of an opportunity, the issuer of a badge). Badges the
   network issues belong to no country or status, so they appear (as ``network``) only when neither is set.
   The journey stages and the opportunity counts are the state now: the date range does not apply to them.
+* **Summary tables** (``reporting.summaries``, ADR 0010): the award figures come from counts kept per class and
+  month, and learners reached from counts kept per city, so the report does not scan the awards. Each report
+  first catches the summaries up with what was written since. Two cases still scan, exactly as before, because a
+  count per month cannot answer them: a date range that starts or ends inside a month (awards per month, top
+  badges), and learners reached within any date range (a learner is counted once however many months reached
+  them).
 """
 from __future__ import annotations
 
@@ -34,19 +40,24 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from ..badges.models import Award
+from ..badges.models import Award, BadgeClass
 from ..onboarding.models import OnboardingStage
 from ..opportunities.models import Opportunity, OpportunityCompletion, OpportunityKind, PublicationStatus
 from ..tenancy.models import COUNTRY_VALIDATOR, City, CityStatus
+from . import summaries
+from .models import EVERYONE_SCOPE, NETWORK_SCOPE, AwardMonthTally, LearnerReach, ReachCount
 
 NETWORK = "network"  # the "city" of badges the network itself issues
 NOT_STARTED = "Not started"
 TOP_BADGES = 10
+# A report counts at most this many waiting rows before it answers (a few seconds' work); beyond that it says the
+# figures are still being counted (after an upgrade, before ``cities_network_report --rebuild-summaries`` ran).
+CATCH_UP_LIMIT = 50_000
 TABLE_NAMES = ("cities_per_stage", "awards_per_month", "learners_reached", "opportunities_by_kind", "top_badges")
 
 
@@ -100,6 +111,21 @@ class ReportFilters:
         if errors:
             raise ValidationError(errors)
         return cls(countries=countries, city_statuses=statuses, **dates)
+
+    @property
+    def whole_months(self) -> bool:
+        """True when the range (if any) starts on the first of a month and ends on the last day of one."""
+        return ((self.date_from is None or self.date_from.day == 1)
+                and (self.date_to is None or (self.date_to + datetime.timedelta(days=1)).day == 1))
+
+    def month_q(self, field_name: str) -> Q:
+        """The months of a whole-month range, on a field holding the first day of a month."""
+        q = Q()
+        if self.date_from:
+            q &= Q(**{f"{field_name}__gte": self.date_from})
+        if self.date_to:
+            q &= Q(**{f"{field_name}__lte": self.date_to})
+        return q
 
     @property
     def narrows_cities(self) -> bool:
@@ -165,6 +191,8 @@ class NetworkReport:
     opportunities_by_kind: Table
     top_badges: Table
     generated_at: datetime.datetime = field(default_factory=timezone.now)
+    # True when awards or completions were still waiting to be counted into the summaries (see CATCH_UP_LIMIT).
+    still_counting: bool = False
 
     @property
     def learners_total(self) -> int:
@@ -181,15 +209,19 @@ class NetworkReport:
 
     def as_dict(self) -> dict:
         return {"filters": self.filters.as_dict(), "generated_at": self.generated_at.isoformat(),
-                "learners_total": self.learners_total,
+                "still_counting": self.still_counting, "learners_total": self.learners_total,
                 "tables": {table.name: table.as_dict() for table in self.tables()}}
 
 
 def network_report(filters: ReportFilters | None = None) -> NetworkReport:
-    """The report for ``filters`` (the whole network, all time, when None), in eight aggregate queries."""
+    """
+    The report for ``filters`` (the whole network, all time, when None): the summaries caught up, then a constant
+    number of aggregate queries.
+    """
     filters = filters or ReportFilters()
+    still_counting = _catch_up()
     return NetworkReport(
-        filters=filters,
+        filters=filters, still_counting=still_counting,
         cities_per_stage=cities_per_stage(filters),
         awards_per_month=awards_per_month(filters),
         learners_reached=learners_reached(filters),
@@ -202,7 +234,13 @@ def build_table(name: str, filters: ReportFilters | None = None) -> Table:
     """One table alone (for a CSV download of it): only that table's queries run."""
     if name not in TABLE_NAMES:
         raise KeyError(f"No table '{name}'; the tables are: {', '.join(TABLE_NAMES)}.")
+    _catch_up()
     return _BUILDERS[name](filters or ReportFilters())
+
+
+def _catch_up() -> bool:
+    """Count what waits (up to CATCH_UP_LIMIT rows); True when more is still waiting."""
+    return summaries.catch_up(limit=CATCH_UP_LIMIT) >= CATCH_UP_LIMIT and summaries.is_behind()
 
 
 def cities_per_stage(filters: ReportFilters) -> Table:
@@ -222,15 +260,33 @@ def cities_per_stage(filters: ReportFilters) -> Table:
 
 def awards_per_month(filters: ReportFilters) -> Table:
     """Awards issued per UTC month and issuing city (one query); revoked ones in their own column."""
-    rows = (
+    if filters.whole_months:
+        # Grouped by the city's id on the tallies' own index (no join, no sort); the ids named afterwards.
+        sums = list(
+            AwardMonthTally.objects.filter(filters.city_q("city__"), filters.month_q("month"))
+            .order_by().values("month", "city_id")
+            .annotate(awards_sum=Sum("awards"), revoked_sum=Sum("revoked"))
+            .values_list("month", "city_id", "awards_sum", "revoked_sum")
+        )
+        slugs = dict(City.objects.filter(pk__in={city for _m, city, _a, _r in sums if city}).values_list(
+            "pk", "slug")) if sums else {}
+        rows = [(month, slugs.get(city), awards, revoked) for month, city, awards, revoked in sums
+                if awards or revoked]
+    else:
+        rows = _awards_per_month_scan(filters)
+    table_rows = sorted((f"{month:%Y-%m}", slug or NETWORK, awards, revoked) for month, slug, awards, revoked in rows)
+    return Table("awards_per_month", "Badges awarded per month", ("month", "city", "awards", "revoked"), table_rows)
+
+
+def _awards_per_month_scan(filters: ReportFilters):
+    """Awards per month from the award rows: for a range that starts or ends inside a month."""
+    return (
         Award.objects.filter(filters.city_q("badge_class__issuer_city__"), filters.time_q("issued_at"))
         .annotate(month=TruncMonth("issued_at", tzinfo=datetime.UTC))
         .order_by().values("month", "badge_class__issuer_city__slug")
         .annotate(awards=Count("pk", filter=Q(revoked=False)), revoked_count=Count("pk", filter=Q(revoked=True)))
         .values_list("month", "badge_class__issuer_city__slug", "awards", "revoked_count")
     )
-    table_rows = sorted((f"{month:%Y-%m}", slug or NETWORK, awards, revoked) for month, slug, awards, revoked in rows)
-    return Table("awards_per_month", "Badges awarded per month", ("month", "city", "awards", "revoked"), table_rows)
 
 
 def _reach_sql(filters: ReportFilters) -> tuple[str, list, str]:
@@ -256,7 +312,30 @@ def _reach_sql(filters: ReportFilters) -> tuple[str, list, str]:
 
 
 def learners_reached(filters: ReportFilters) -> Table:
-    """Distinct learners per city, and the distinct network total (three queries)."""
+    """
+    Distinct learners per city, and the distinct network total: from the kept counts (two or three queries), or
+    for a date range from the awards and completions in it (three queries).
+    """
+    cities = list(City.objects.filter(filters.city_q()).order_by("name", "slug").values_list("pk", "slug", "name"))
+    if filters.date_from or filters.date_to:
+        per_city, total = _reach_scan(filters)
+    else:
+        per_city = dict(ReachCount.objects.values_list("scope", "learners"))
+        per_city[None] = per_city.pop(NETWORK_SCOPE, 0)
+        if filters.narrows_cities:
+            total = (LearnerReach.objects.filter(scope__in=[pk for pk, _slug, _name in cities], reasons__gt=0)
+                     .order_by().values("user").distinct().count())
+        else:
+            total = per_city.pop(EVERYONE_SCOPE, 0)
+    rows = [(slug, name, per_city.get(pk, 0)) for pk, slug, name in cities]
+    if not filters.narrows_cities:
+        rows.append((NETWORK, settings.CITIES_NETWORK_NAME, per_city.get(None, 0)))
+    return Table("learners_reached", "Learners reached", ("city", "name", "learners"), rows,
+                 total=("total", "Whole network, each learner once", total))
+
+
+def _reach_scan(filters: ReportFilters) -> tuple[dict, int]:
+    """Learners reached per city id (None: the network's badges) and in all, from the rows in the range."""
     sql, params, alias = _reach_sql(filters)
     connection = connections[alias]
     quote = connection.ops.quote_name
@@ -269,15 +348,7 @@ def learners_reached(filters: ReportFilters) -> Table:
         per_city = dict(cursor.fetchall())
         cursor.execute(total_sql, params)
         total = cursor.fetchone()[0]
-    rows = [
-        (slug, name, per_city.get(pk, 0))
-        for pk, slug, name in City.objects.filter(filters.city_q()).order_by("name", "slug").values_list(
-            "pk", "slug", "name")
-    ]
-    if not filters.narrows_cities:
-        rows.append((NETWORK, settings.CITIES_NETWORK_NAME, per_city.get(None, 0)))
-    return Table("learners_reached", "Learners reached", ("city", "name", "learners"), rows,
-                 total=("total", "Whole network, each learner once", total))
+    return per_city, total
 
 
 def opportunities_by_kind(filters: ReportFilters) -> Table:
@@ -299,18 +370,44 @@ def opportunities_by_kind(filters: ReportFilters) -> Table:
 
 def top_badges(filters: ReportFilters) -> Table:
     """The most awarded badges in the range (one query), revoked awards left out."""
-    rows = (
+    rows = _top_badges_from_tallies(filters) if filters.whole_months else _top_badges_scan(filters)
+    table_rows = [
+        (name if version == 1 else f"{name} (v{version})", issuer or settings.CITIES_NETWORK_NAME, awards)
+        for name, version, issuer, awards in rows
+    ]
+    return Table("top_badges", f"Top {TOP_BADGES} badges", ("badge", "issuer", "awards"), table_rows)
+
+
+def _top_badges_from_tallies(filters: ReportFilters) -> list[tuple]:
+    """
+    The top badges from the tallies: sums per class along the unique (class, month) index, no join (one query);
+    then names for the classes that can make the top ten, ties at the tenth place included (one query).
+    """
+    sums = [
+        (class_id, awards) for class_id, awards in
+        AwardMonthTally.objects.filter(filters.city_q("city__"), filters.month_q("month"))
+        .order_by().values("badge_class_id").annotate(awards_sum=Sum("awards"))
+        .values_list("badge_class_id", "awards_sum")
+        if awards > 0
+    ]
+    if not sums:
+        return []
+    cutoff = sorted((awards for _class_id, awards in sums), reverse=True)[:TOP_BADGES][-1]
+    contenders = {class_id: awards for class_id, awards in sums if awards >= cutoff}
+    named = BadgeClass.objects.filter(pk__in=contenders).values_list("pk", "name", "version", "issuer_city__name")
+    ranked = sorted(named, key=lambda row: (-contenders[row[0]], row[1], row[0]))[:TOP_BADGES]
+    return [(name, version, issuer, contenders[pk]) for pk, name, version, issuer in ranked]
+
+
+def _top_badges_scan(filters: ReportFilters):
+    """The most awarded badges from the award rows: for a range that starts or ends inside a month."""
+    return (
         Award.objects.filter(filters.city_q("badge_class__issuer_city__"), filters.time_q("issued_at"), revoked=False)
         .order_by().values("badge_class", "badge_class__name", "badge_class__version", "badge_class__issuer_city__name")
         .annotate(awards=Count("pk"))
         .order_by("-awards", "badge_class__name", "badge_class_id")
         .values_list("badge_class__name", "badge_class__version", "badge_class__issuer_city__name", "awards")
     )[:TOP_BADGES]
-    table_rows = [
-        (name if version == 1 else f"{name} (v{version})", issuer or settings.CITIES_NETWORK_NAME, awards)
-        for name, version, issuer, awards in rows
-    ]
-    return Table("top_badges", f"Top {TOP_BADGES} badges", ("badge", "issuer", "awards"), table_rows)
 
 
 _BUILDERS = {

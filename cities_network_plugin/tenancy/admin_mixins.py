@@ -77,36 +77,26 @@ class CityScopedAdminMixin:
         # user may see point to.
         scoped = []
         for entry in super().get_list_filter(request):
-            if isinstance(entry, str) and self._points_to_city(entry):
+            target = self._relation_target(entry) if isinstance(entry, str) else None
+            if target is City:
                 entry = (entry, ScopedCityFilter)
-            elif isinstance(entry, str) and self._is_relation(entry):
+            elif target is not None:
                 entry = (entry, admin.RelatedOnlyFieldListFilter)
             scoped.append(entry)
         return scoped
 
-    def _is_relation(self, path: str) -> bool:
+    def _relation_target(self, path: str):
+        """The model a lookup path of relations ends at (``"badge_class__issuer_city"`` → City), or None."""
         model = self.model
         for part in path.split("__"):
             try:
                 field = model._meta.get_field(part)
             except Exception:  # pylint: disable=broad-except
-                return False
+                return None
             if not field.is_relation:
-                return False
+                return None
             model = field.related_model
-        return True
-
-    def _points_to_city(self, path: str) -> bool:
-        model = self.model
-        for part in path.split("__"):
-            try:
-                field = model._meta.get_field(part)
-            except Exception:  # pylint: disable=broad-except
-                return False
-            if not field.is_relation:
-                return False
-            model = field.related_model
-        return model is City
+        return model
 
     def get_queryset(self, request):
         return permissions.scope(super().get_queryset(request), request.user, permissions.VIEW, self.city_field)

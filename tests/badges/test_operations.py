@@ -187,6 +187,9 @@ def test_a_fault_is_kept_on_the_inbox_and_a_retry_completes(city_a, learner, eve
     row.refresh_from_db()
     assert (row.state, row.attempts, row.error) == (EventState.PROCESSED, 2, "")
     assert Award.objects.count() == 1
+    # The same run brought the network report's summaries up to date with the new award.
+    assert "Network report summaries: 1 new awards, revocations and completions counted." in out.getvalue()
+    assert Award.objects.get().tally == 1
 
 
 @pytest.mark.django_db

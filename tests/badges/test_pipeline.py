@@ -201,3 +201,15 @@ def test_expiry_rules(make_class, learner, events):
     assert (award.expires_at - award.issued_at).days == 30
     assert engine.is_valid(award)
     assert not engine.is_valid(award, now=award.expires_at)
+
+
+@pytest.mark.django_db
+def test_the_platform_event_names_the_class_image_at_the_public_address(make_class, settings):
+    from cities_network_plugin.badges import announcements
+
+    settings.CITIES_NETWORK_PUBLIC_URL = "https://badges.example.org"
+    badge_class = make_class([{"requirements": [PASS]}])
+    assert announcements.badge_image_url(badge_class) == ""  # no image of its own: the event names none
+    badge_class.image_type = "png"
+    assert announcements.badge_image_url(badge_class) == (
+        f"https://badges.example.org/cities-network/ob/v2/badges/{badge_class.uuid}/image")

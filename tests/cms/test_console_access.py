@@ -80,7 +80,7 @@ def test_dashboard_lists_opportunities_playlists_badges_awards_team_and_stakehol
     html = client.get(url("console-dashboard", "alpha")).content.decode()
     assert "Bike repair evening" in html and "Cycling basics" in html
     assert "Bike mechanic" in html and "Attend or complete “Bike repair evening”" in html
-    assert '<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart"' in html
+    assert 'id="awards-chart" class="cities-network-chart"' in html
     assert "1 badge awarded in the last 12 months." in html
     assert "core_a" in html and "Alpha Library" in html
 

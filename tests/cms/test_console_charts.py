@@ -1,10 +1,10 @@
-"""The dashboard's awards per month (in the city's calendar) and its server-drawn bar chart."""
+"""The dashboard's awards per month, in the city's calendar (drawn by reporting.charts, tested there)."""
 import datetime
 
 import pytest
 
 from cities_network_plugin.badges import engine
-from cities_network_plugin.console import charts, lookups
+from cities_network_plugin.console import lookups
 
 from .console_data import badge
 
@@ -39,14 +39,3 @@ def test_month_bounds_cross_the_year_in_the_citys_time_zone(city_a):
     bounds = lookups.month_bounds(city_a, at(2026, 1, 31, 23, 0), 3)  # already 1 February in Vilnius
     assert [b.strftime("%Y-%m-%d %H:%M %z") for b in bounds] == [
         "2025-12-01 00:00 +0200", "2026-01-01 00:00 +0200", "2026-02-01 00:00 +0200", "2026-03-01 00:00 +0200"]
-
-
-def test_the_bar_chart_is_accessible_and_escapes_its_text():
-    svg = charts.bar_chart([("<b>Jan", 2), ("Feb", 0), ("Mar", 4)], "Awards & more", "awards")
-    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart"')
-    assert 'role="img" aria-labelledby="awards-title"' in svg
-    assert '<title id="awards-title">Awards &amp; more</title>' in svg
-    assert "&lt;b&gt;Jan" in svg and "<b>" not in svg
-    heights = [float(part.split('"', 1)[0]) for part in svg.split(' height="')[1:]]
-    assert heights == [68.0, 0.0, 136.0]  # proportional, the tallest filling the plot
-    assert charts.bar_chart([], "Nothing") == ""

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import datetime
 import logging
+import threading
 import time
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, connections
 
 from cities_network_plugin.badges import api as badges_api
 from cities_network_plugin.badges import engine, sweeper
 from cities_network_plugin.badges.models import Award, CourseStanding, EventState, LearnerEvent
+from cities_network_plugin.reporting import api as reporting_api
+from cities_network_plugin.reporting import summaries
 
 from . import events as stream_module
 from .conftest import EVENTS, FULL, Pool, _configure_celery, worker_env
@@ -61,23 +64,62 @@ def _check_outcome(events, learners, classes) -> None:
     assert standings == stream_module.newest_standing(events)
 
 
+class _ReportReader(threading.Thread):
+    """A network manager reloading the report while the workers award and revoke: catch-ups run alongside."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.stop, self.runs, self.errors = threading.Event(), 0, []
+
+    def run(self):
+        try:
+            while not self.stop.is_set():
+                summaries.catch_up()
+                self.runs += 1
+                time.sleep(0.05)
+        except Exception as error:  # pylint: disable=broad-except
+            self.errors.append(error)
+        finally:
+            connections.close_all()
+
+
+def _check_report_summaries() -> None:
+    """The report's kept counts equal a scan of the rows the workers wrote."""
+    summaries.catch_up()
+    report = reporting_api.network_report()
+    filters = reporting_api.ReportFilters()
+    _per_city, scanned_total = reporting_api._reach_scan(filters)  # pylint: disable=protected-access
+    scanned_months = sorted((f"{m:%Y-%m}", slug or reporting_api.NETWORK, a, r) for m, slug, a, r in
+                            reporting_api._awards_per_month_scan(filters))  # pylint: disable=protected-access
+    assert report.awards_per_month.rows == scanned_months
+    assert report.learners_total == scanned_total
+
+
 def test_duplicated_shuffled_events_across_two_workers_make_exactly_the_expected_awards(workers, city_a):
     count, events, deliveries = stream_module.stream(EVENTS)
     classes, learners = _setup(city_a, count)
     workers.drain()  # what creating the city and classes queued
     workers.mark()
+    reader = _ReportReader()
+    reader.start()
     started = time.monotonic()
-    for event in deliveries:  # each delivery its own transaction, as the LMS and the event bus consumer send them
-        stream_module.deliver(event, learners[event.learner])
-    sent = time.monotonic() - started
-    assert LearnerEvent.objects.count() == len(events), "a redelivered event never makes a second inbox row"
-    workers.wait_for(lambda: not LearnerEvent.objects.exclude(state=EventState.PROCESSED).exists(),
-                     f"{len(events)} inbox rows to be processed", timeout=WAIT, state=_inbox_summary)
-    workers.drain(timeout=WAIT)
+    try:
+        for event in deliveries:  # each delivery its own transaction, as the LMS and the event bus consumer send them
+            stream_module.deliver(event, learners[event.learner])
+        sent = time.monotonic() - started
+        assert LearnerEvent.objects.count() == len(events), "a redelivered event never makes a second inbox row"
+        workers.wait_for(lambda: not LearnerEvent.objects.exclude(state=EventState.PROCESSED).exists(),
+                         f"{len(events)} inbox rows to be processed", timeout=WAIT, state=_inbox_summary)
+        workers.drain(timeout=WAIT)
+    finally:
+        reader.stop.set()
+        reader.join(timeout=60)
     elapsed = time.monotonic() - started
     handled = workers.handled("cities_network_plugin.badges.tasks.process_learner_event")
     assert all(handled), f"both workers took part: {handled}"
     _check_outcome(events, learners, classes)
+    assert not reader.errors and reader.runs > 1, (reader.errors, reader.runs)
+    _check_report_summaries()
     retried = LearnerEvent.objects.filter(attempts__gt=1).count()
     logging.getLogger(__name__).warning(
         "%s deliveries (%s events) sent in %.1f s, all applied in %.1f s by workers handling %s; %s retried",

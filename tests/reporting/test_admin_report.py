@@ -69,3 +69,19 @@ def test_admin_index_lists_the_report_for_network_managers(client, network_manag
     page = client.get("/admin/").content.decode()
     assert f'href="{REPORT}"' in page and "Network report" in page
     assert client.get(f"{REPORT}add/").status_code == 404  # a page, not a list of records
+
+
+@pytest.mark.django_db
+def test_a_report_counts_a_bounded_number_of_waiting_rows_and_says_when_it_is_not_complete(
+        client, network_manager, network, monkeypatch):
+    from cities_network_plugin.reporting import api, summaries
+
+    monkeypatch.setattr(summaries, "CHUNK", 2)
+    monkeypatch.setattr(api, "CATCH_UP_LIMIT", 4)  # 9 rows wait (7 awards, 2 completions); a report counts 4
+    client.force_login(network_manager)
+    page = client.get(REPORT).content.decode()
+    assert "are still being counted into the report" in page and "--rebuild-summaries" in page
+    assert summaries.is_behind()
+    assert api.network_report().still_counting  # 8 counted, 1 waits
+    assert not api.network_report().still_counting  # all 9: complete
+    assert "still being counted" not in client.get(REPORT).content.decode()

@@ -62,3 +62,16 @@ def test_mistakes_are_explained():
         _run("--format", "csv")
     with pytest.raises(CommandError, match="not a city status"):
         _run("--status", "asleep")
+
+
+@pytest.mark.django_db
+def test_rebuild_summaries_counts_everything_again_with_progress(network):
+    from cities_network_plugin.reporting.models import AwardMonthTally, ReachCount
+
+    before = json.loads(_run())
+    AwardMonthTally.objects.update(awards=999)  # summaries gone wrong (e.g. a database restored from a backup)
+    ReachCount.objects.update(learners=999)
+    out = _run("--rebuild-summaries")
+    assert "Counting 9 awards and completions" in out and "9 counted (100 %)" in out
+    assert "Rebuilt the summaries: 9 rows counted" in out
+    assert json.loads(_run())["tables"] == before["tables"]

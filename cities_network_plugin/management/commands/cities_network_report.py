@@ -3,18 +3,25 @@ The network report from the command line, for scheduled exports and spreadsheets
 admin page and ``GET /cities-network/api/v1/reports/network/``.
 """
 import json
+import time
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
+from ...badges.models import Award
+from ...opportunities.models import OpportunityCompletion
 from ...reporting import api as reporting_api
 from ...reporting import csv as reporting_csv
+from ...reporting import summaries
 
 
 class Command(BaseCommand):
-    """``cities_network_report [--format json|csv] [--table] [--from] [--to] [--country] [--status] [--output]``."""
+    """
+    ``cities_network_report [--format json|csv] [--table] [--from] [--to] [--country] [--status] [--output]``;
+    ``cities_network_report --rebuild-summaries``.
+    """
 
     help = (
         "Print the network report. JSON (the default): every table, or the one named by --table, to standard "
@@ -34,8 +41,14 @@ class Command(BaseCommand):
                             help="Only cities of these statuses, e.g. --status member onboarding.")
         parser.add_argument("--output", metavar="PATH",
                             help="A file (JSON, or CSV of one table) or a directory (CSV of every table).")
+        parser.add_argument("--rebuild-summaries", action="store_true",
+                            help="Count every award and completion again into the report's summary tables "
+                                 "(after an upgrade, a restore, or moving badges between cities), then stop.")
 
     def handle(self, *args, **options):
+        if options["rebuild_summaries"]:
+            self._rebuild()
+            return
         params = {name: options[name] for name in ("date_from", "date_to") if options[name]}
         params.update(country=options["country"], status=options["status"])
         try:
@@ -54,6 +67,21 @@ class Command(BaseCommand):
             self._write(reporting_csv.write_table(reporting_api.build_table(table, filters)), output)
         else:
             self._write_directory(filters, output)
+
+    def _rebuild(self) -> None:
+        pending = summaries.pending_awards().count() + summaries.pending_completions().count()
+        total = Award.objects.count() + OpportunityCompletion.objects.count()
+        self.stdout.write(f"Counting {total:,} awards and completions into the report's summary tables "
+                          f"({pending:,} were not counted yet).")
+        started = time.monotonic()
+
+        def progress(counted, _total):
+            share = f" ({100 * counted / total:.0f} %)" if total else ""
+            self.stdout.write(f"  {counted:,} counted{share}, {time.monotonic() - started:.0f} s")
+
+        counted = summaries.rebuild(progress=progress)
+        self.stdout.write(self.style.SUCCESS(f"Rebuilt the summaries: {counted:,} rows counted in "
+                                             f"{time.monotonic() - started:.1f} s."))
 
     def _write(self, text: str, output: str | None) -> None:
         if not output:

@@ -1,6 +1,7 @@
 """
-Re-drive learning events left in the inbox (the broker was down, or processing failed). Schedule it every few
-minutes (cron, or Celery beat with the ``sweep_inbox`` task), or run it by hand after an outage.
+Re-drive learning events left in the inbox (the broker was down, or processing failed), then bring the network
+report's summary tables up to date. Schedule it every few minutes (cron, or Celery beat with the ``sweep_inbox``
+task), or run it by hand after an outage.
 """
 import datetime
 
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from ...badges import sweeper
+from ...reporting import summaries
 
 
 class Command(BaseCommand):
@@ -37,3 +39,5 @@ class Command(BaseCommand):
                               progress=progress)
         verb = "processed" if options["inline"] else "queued"
         self.stdout.write(self.style.SUCCESS(f"{count} waiting or failed events {verb}."))
+        counted = summaries.catch_up()
+        self.stdout.write(f"Network report summaries: {counted} new awards, revocations and completions counted.")

@@ -46,7 +46,8 @@ class NetworkReportView(ApiViewMixin, APIView):
     """
     The network report: cities per onboarding stage, awards per month and city, learners reached, opportunities
     by kind and the top badges, for network managers. ``?format=csv&table=<name>`` gives one table as CSV.
-    Errors are JSON whatever format was asked for.
+    Errors are JSON whatever format was asked for. ``still_counting`` is true while awards and completions are
+    still waiting to be counted into the report's summaries (after an upgrade): the figures are not complete yet.
     """
 
     permission_classes = (IsAuthenticated, IsNetworkManager)
