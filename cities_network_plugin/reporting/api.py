@@ -35,11 +35,12 @@ Decisions a successor may question:
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -52,6 +53,7 @@ from ..tenancy.models import COUNTRY_VALIDATOR, City, CityStatus
 from . import summaries
 from .models import EVERYONE_SCOPE, NETWORK_SCOPE, AwardMonthTally, LearnerReach, ReachCount
 
+log = logging.getLogger(__name__)
 NETWORK = "network"  # the "city" of badges the network itself issues
 NOT_STARTED = "Not started"
 TOP_BADGES = 10
@@ -239,8 +241,16 @@ def build_table(name: str, filters: ReportFilters | None = None) -> Table:
 
 
 def _catch_up() -> bool:
-    """Count what waits (up to CATCH_UP_LIMIT rows); True when more is still waiting."""
-    return summaries.catch_up(limit=CATCH_UP_LIMIT) >= CATCH_UP_LIMIT and summaries.is_behind()
+    """
+    Count what waits (up to CATCH_UP_LIMIT rows); True when more is still waiting. A catch-up that fails (the
+    database gave up on a lock) leaves the report to show the summaries as they are, saying they are incomplete:
+    the chunk it was counting rolled back whole and waits for the next catch-up.
+    """
+    try:
+        return summaries.catch_up(limit=CATCH_UP_LIMIT) >= CATCH_UP_LIMIT and summaries.is_behind()
+    except DatabaseError:
+        log.exception("cities_network: the report's summaries could not catch up; showing them as they are")
+        return True
 
 
 def cities_per_stage(filters: ReportFilters) -> Table:

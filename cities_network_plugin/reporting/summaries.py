@@ -57,13 +57,18 @@ def pending_completions():
     return OpportunityCompletion.objects.filter(tallied=False)
 
 
-def _state_for_update() -> SummaryState:
-    """The state row, locked for this transaction (created the first time)."""
-    state = SummaryState.objects.select_for_update().filter(pk=1).first()
-    if state is None:
+def _ensure_state() -> None:
+    """
+    The state row exists (the migration makes it; a flushed database has none). Made outside the locking
+    transaction: two catch-ups each locking the missing row's gap and then inserting it would deadlock.
+    """
+    if not SummaryState.objects.filter(pk=1).exists():
         SummaryState.objects.get_or_create(pk=1)
-        state = SummaryState.objects.select_for_update().get(pk=1)
-    return state
+
+
+def _state_for_update() -> SummaryState:
+    """The state row, locked for this transaction."""
+    return SummaryState.objects.select_for_update().get(pk=1)
 
 
 def is_behind() -> bool:
@@ -82,6 +87,7 @@ def catch_up(progress: Callable[[int, int | None], None] | None = None, limit: i
     """
     if not is_behind():
         return 0
+    _ensure_state()
     counted = 0
     while True:
         with transaction.atomic():
@@ -129,6 +135,7 @@ def _pending_chunk() -> tuple[list[tuple], list[tuple]]:
 
 def rebuild(progress: Callable[[int, int | None], None] | None = None) -> int:
     """Forget the summaries and count everything again (after a deletion, a moved class, or on demand)."""
+    _ensure_state()
     with transaction.atomic():
         _state_for_update()
         SummaryState.objects.filter(pk=1).update(stale=True)
