@@ -46,11 +46,15 @@ from .models import EVERYONE_SCOPE, NETWORK_SCOPE, AwardMonthTally, LearnerReach
 
 NOT_COUNTED, COUNTED, COUNTED_REVOKED = 0, 1, 2
 CHUNK = 5000
+# ``revoked=True`` compiles to ``WHERE "revoked"`` (a bare boolean), which SQLite cannot match against the second
+# column of the (tally, revoked) index: it then walks every counted award (60 ms at a million). ``IN (true)`` is a
+# comparison the index serves, on every database.
+REVOKED = {"revoked__in": [True]}
 
 
 def pending_awards():
     """Awards not counted yet, and awards counted as awarded that have been revoked since."""
-    return Award.objects.filter(Q(tally=NOT_COUNTED) | Q(tally=COUNTED, revoked=True))
+    return Award.objects.filter(Q(tally=NOT_COUNTED) | Q(tally=COUNTED, **REVOKED))
 
 
 def pending_completions():
@@ -75,7 +79,7 @@ def is_behind() -> bool:
     """Whether anything waits to be counted (or the summaries are stale): cheap, through indexes."""
     # Two equalities rather than pending_awards()' OR: each is an index lookup whatever the optimiser thinks.
     return (Award.objects.filter(tally=NOT_COUNTED).exists()
-            or Award.objects.filter(tally=COUNTED, revoked=True).exists()
+            or Award.objects.filter(tally=COUNTED, **REVOKED).exists()
             or pending_completions().exists() or SummaryState.objects.filter(pk=1, stale=True).exists())
 
 
@@ -122,7 +126,7 @@ def _pending_chunk() -> tuple[list[tuple], list[tuple]]:
     """
     ids = list(Award.objects.filter(tally=NOT_COUNTED).order_by().values_list("pk", flat=True)[:CHUNK])
     if len(ids) < CHUNK:
-        ids += Award.objects.filter(tally=COUNTED, revoked=True).order_by().values_list("pk", flat=True)[
+        ids += Award.objects.filter(tally=COUNTED, **REVOKED).order_by().values_list("pk", flat=True)[
             :CHUNK - len(ids)]
     awards = list(Award.objects.filter(pk__in=ids).order_by().values_list(
         "pk", "badge_class_id", "badge_class__issuer_city_id", "user_id", "issued_at", "revoked", "tally",
