@@ -23,15 +23,21 @@ def process_learner_event(self, event_pk: int) -> str:
 @shared_task(ignore_result=True)
 def sweep_inbox() -> int:
     """
-    The periodic job: queue again the events still waiting or failed after a while; then bring the network
-    report's summary tables up to date, so that a report rarely has anything to catch up with.
+    The periodic job: queue again the events still waiting or failed after a while; bring the network report's
+    summary tables up to date, so that a report rarely has anything to catch up with; and delete up to
+    PRUNE_PER_RUN old inbox rows and webhook deliveries of each kind (``pruning``).
     """
+    from .. import pruning  # pylint: disable=import-outside-toplevel
     from ..reporting import summaries  # pylint: disable=import-outside-toplevel
     from . import sweeper  # pylint: disable=import-outside-toplevel
 
     swept = sweeper.sweep(older_than=datetime.timedelta(minutes=settings.CITIES_NETWORK_SWEEP_AFTER_MINUTES))
     summaries.catch_up()
+    pruning.prune(limit=PRUNE_PER_RUN)
     return swept
+
+
+PRUNE_PER_RUN = 20_000  # a few seconds of deletes; a backlog clears over several runs, or with cities_network_prune
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=120, ignore_result=True)

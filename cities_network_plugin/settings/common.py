@@ -54,6 +54,18 @@ DEFAULTS: dict[str, Any] = {
     # .. setting_description: After this many failed attempts an event is left alone (its error stays on the
     #   inbox row in the admin for a person to look at).
     "CITIES_NETWORK_SWEEP_MAX_ATTEMPTS": 20,
+    # .. setting_name: CITIES_NETWORK_INBOX_RETENTION_DAYS
+    # .. setting_default: 90
+    # .. setting_description: Learning events applied (or ignored) more than this many days ago are deleted from
+    #   the inbox by ``cities_network_prune`` and the ``sweep_inbox`` task; waiting and failed ones are always
+    #   kept. 0 keeps every event. Awards, standings and progress are not touched.
+    "CITIES_NETWORK_INBOX_RETENTION_DAYS": 90,
+    # .. setting_name: CITIES_NETWORK_WEBHOOK_LOG_RETENTION_DAYS
+    # .. setting_default: 90
+    # .. setting_description: Webhook deliveries delivered or given up more than this many days ago are deleted
+    #   (with the learners' usernames their payloads hold) by ``cities_network_prune`` and the ``sweep_inbox``
+    #   task; pending ones are always kept. 0 keeps every delivery.
+    "CITIES_NETWORK_WEBHOOK_LOG_RETENTION_DAYS": 90,
     # .. setting_name: CITIES_NETWORK_CLAIM_RATE_LIMIT
     # .. setting_default: "10/15m"
     # .. setting_description: How many attendance claims (codes typed or QR links opened) one learner may send,
