@@ -68,6 +68,9 @@ class PlatformBackend(Protocol):
     def tag_object(self, object_id: str, taxonomy, values: list[str]) -> None:
         """Replace the object's tags of ``taxonomy`` with ``values``, as Studio does."""
 
+    def user_language(self, user) -> str | None:
+        """The language the user chose for the platform (their ``pref-lang`` preference), or None."""
+
 
 class EdxPlatformBackend:
     """The backend used inside edx-platform. Each import is local: the modules exist only there."""
@@ -137,6 +140,14 @@ class EdxPlatformBackend:
         from openedx.core.djangoapps.content_tagging import api as tagging  # pylint: disable=import-error,import-outside-toplevel
 
         tagging.tag_object(object_id, taxonomy, values)
+
+    def user_language(self, user) -> str | None:
+        from openedx.core.djangoapps.lang_pref import LANGUAGE_KEY  # pylint: disable=import-error,import-outside-toplevel
+        from openedx.core.djangoapps.user_api.preferences.api import (  # pylint: disable=import-error,import-outside-toplevel
+            get_user_preference,
+        )
+
+        return get_user_preference(user, LANGUAGE_KEY) or None
 
 
 def _course_info(overview) -> CourseInfo:
@@ -215,6 +226,11 @@ def create_taxonomy(name: str, description: str, export_id: str):
 def tag_object(object_id: str, taxonomy, values: list[str]) -> None:
     """Set an object's tags in ``taxonomy``, through Studio's tagging wrapper."""
     backend().tag_object(object_id, taxonomy, values)
+
+
+def user_language(user) -> str | None:
+    """The language ``user`` chose for the platform, or None (not chosen, or the platform cannot say)."""
+    return backend().user_language(user)
 
 
 def add_demo_course(course_key: CourseKey, display_name: str, start=None, end=None) -> CourseInfo:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.utils import translation
@@ -27,6 +28,7 @@ from cities_network_plugin.tenancy import api as tenancy_api
 
 from tests.badges.conftest import COURSE, send_passing
 from tests.conftest import require_service
+from tests.host.platform_standin.models import StandinUserPreference
 
 PACKAGE = Path(__file__).resolve().parents[1] / "cities_network_plugin"
 LOCALE = PACKAGE / "locale"
@@ -264,10 +266,15 @@ def test_a_domain_message_in_lithuanian(learner):
 # --- Emails -------------------------------------------------------------------------------------------------------
 
 @pytest.mark.django_db
+def prefer(user, language: str) -> None:
+    """The learner chose ``language`` on the platform (the stand-in of its ``pref-lang`` preference)."""
+    StandinUserPreference.objects.update_or_create(user=user, key="pref-lang", defaults={"value": language})
+
+
 def test_the_badge_email_in_lithuanian(award):
+    prefer(award.user, "lt")
     mail.outbox.clear()
-    with translation.override("lt"):
-        send_award_email(award.pk)
+    send_award_email(award.pk)  # in a worker, whose language is the site's (English)
     message = mail.outbox[0]
     assert message.subject == "Jūs gavote ženklelį „Dviračių meistras“"
     assert "Sveikiname! Alpha suteikė jums ženklelį „Dviračių meistras“." in message.body
@@ -278,17 +285,49 @@ def test_the_badge_email_in_lithuanian(award):
 
 
 @pytest.mark.django_db
-def test_the_stage_email_in_lithuanian(city_b, admin_b):
+@pytest.mark.parametrize("chosen", [None, "xx", "en"], ids=["no choice", "a language the site lacks", "English"])
+def test_the_badge_email_is_in_the_sites_language_otherwise_whatever_the_workers(award, chosen):
+    if chosen:
+        prefer(award.user, chosen)
+    mail.outbox.clear()
+    with translation.override("lt"):  # a worker left in another language by an earlier task
+        send_award_email(award.pk)
+    assert mail.outbox[0].subject == 'You earned the badge "Dviračių meistras"'
+
+
+@pytest.mark.django_db
+def test_the_stage_email_in_lithuanian(city_b, admin_b, network_manager):
+    prefer(admin_b, "lt-lt")  # a regional variant: the site's Lithuanian
     onboarding_api.refresh_summary(city_b)
     for key in ("express-interest", "introductory-meeting"):
         onboarding_api.update_step(city_b, key, user=admin_b, status=StepStatus.DONE, reason="Susitikome")
     mail.outbox.clear()
     stage = OnboardingStage.objects.get(number=2)
-    with translation.override("lt"):
-        notifications.send("stage_reached", city_b.pk, stage.pk, 1)
-    message = mail.outbox[0]
+    notifications.send("stage_reached", city_b.pk, stage.pk, 1)
+    # One email per language: the city admin's in Lithuanian; the network manager's and the contact address's
+    # (no choice, no account) in the site's English.
+    assert len(mail.outbox) == 2
+    english = next(m for m in mail.outbox if admin_b.email not in m.to)
+    assert sorted(english.to) == sorted([network_manager.email, settings.CITIES_NETWORK_CONTACT_EMAIL])
+    assert english.subject == "Beta is now at stage 2: Planning and preparation"
+    message = next(m for m in mail.outbox if admin_b.email in m.to)
+    assert message.to == [admin_b.email]
     assert message.subject == "Beta dabar yra 2 etape: Planavimas ir pasirengimas"
     assert "Poreikių vertinimas" in message.body  # a next step, from the catalogue
     assert "Tolesni žingsniai:" in message.body and "Pažanga: įvykdyta reikalavimų" in message.body
     assert "<strong>Planavimas ir pasirengimas</strong>" in message.alternatives[0][0]
     assert "Planning and preparation" not in message.body and "Next steps" not in message.body
+
+
+@pytest.mark.django_db
+def test_a_failing_preference_store_still_sends_the_email_in_the_sites_language(award, monkeypatch, caplog):
+    from cities_network_plugin import compat
+
+    def broken(user):
+        raise RuntimeError("the preference service is down")
+
+    monkeypatch.setattr(compat, "user_language", broken)
+    mail.outbox.clear()
+    send_award_email(award.pk)
+    assert mail.outbox[0].subject == 'You earned the badge "Dviračių meistras"'
+    assert f"the language of user {award.user.pk} could not be read" in caplog.text

@@ -1,8 +1,10 @@
-"""The email a learner receives when they earn a badge."""
+"""The email a learner receives when they earn a badge, in the language they chose on the platform."""
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
 
+from ..languages import language_for
 from .models import Award
 
 
@@ -20,10 +22,11 @@ def send_award_email(award_pk: int) -> None:
         "network_name": settings.CITIES_NETWORK_NAME,
     }
     folder = "cities_network_plugin/emails"
-    subject = " ".join(render_to_string(f"{folder}/badge_awarded_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject, render_to_string(f"{folder}/badge_awarded_body.txt", context),
-        settings.CITIES_NETWORK_CONTACT_EMAIL, [award.recipient_email],
-    )
-    message.attach_alternative(render_to_string(f"{folder}/badge_awarded_body.html", context), "text/html")
+    with translation.override(language_for(award.user)):  # the learner's language, not the worker's
+        subject = " ".join(render_to_string(f"{folder}/badge_awarded_subject.txt", context).split())
+        message = EmailMultiAlternatives(
+            subject, render_to_string(f"{folder}/badge_awarded_body.txt", context),
+            settings.CITIES_NETWORK_CONTACT_EMAIL, [award.recipient_email],
+        )
+        message.attach_alternative(render_to_string(f"{folder}/badge_awarded_body.html", context), "text/html")
     message.send()

@@ -6,7 +6,9 @@ expressed interest (to the network managers). Rendered from templates; switched 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
 
+from ..languages import language_for
 from ..queueing import enqueue, enqueue_on_commit
 from ..tenancy.models import City, CityRole, CityRoleName, NetworkManager
 from ..toggles import ONBOARDING_EMAILS
@@ -15,19 +17,31 @@ from .models import CityOnboarding, OnboardingStage
 TEMPLATE_DIR = "cities_network_plugin/emails"
 
 
-def network_manager_emails() -> list[str]:
-    """The network's contact address and every network manager's (superusers excepted: they are operators)."""
-    emails = [settings.CITIES_NETWORK_CONTACT_EMAIL]
-    emails += list(NetworkManager.objects.exclude(user__email="").values_list("user__email", flat=True))
-    return sorted({e for e in emails if e})
+def network_manager_recipients() -> dict[str, object]:
+    """
+    The network's contact address and every network manager's (superusers excepted: they are operators), as
+    email address → user (None for the contact address, which has no account).
+    """
+    recipients: dict[str, object] = {}
+    if settings.CITIES_NETWORK_CONTACT_EMAIL:
+        recipients[settings.CITIES_NETWORK_CONTACT_EMAIL] = None
+    for manager in NetworkManager.objects.exclude(user__email="").select_related("user"):
+        recipients[manager.user.email] = manager.user
+    return recipients
 
 
-def city_admin_emails(city: City) -> list[str]:
-    return sorted(set(
-        CityRole.objects.filter(city=city, role=CityRoleName.ADMIN).exclude(user__email="").values_list(
-            "user__email", flat=True
-        )
-    ))
+def city_admin_recipients(city: City) -> dict[str, object]:
+    """The city's admins, as email address → user."""
+    return {role.user.email: role.user for role in CityRole.objects.filter(
+        city=city, role=CityRoleName.ADMIN).exclude(user__email="").select_related("user")}
+
+
+def by_language(recipients: dict[str, object]) -> dict[str, list[str]]:
+    """The recipients' addresses grouped by the language each is written to in (``languages.language_for``)."""
+    groups: dict[str, list[str]] = {}
+    for email, user in sorted(recipients.items()):
+        groups.setdefault(language_for(user), []).append(email)
+    return groups
 
 
 def stage_reached(city_id: int, stage_id: int, completed: int) -> None:
@@ -46,13 +60,16 @@ def join_requested(city: City) -> None:
         enqueue_on_commit(send_onboarding_email, "join_request", city.pk)
 
 
-def _send(template: str, context: dict, recipients: list[str]) -> None:
-    subject = " ".join(render_to_string(f"{TEMPLATE_DIR}/{template}_subject.txt", context).split())
-    text = render_to_string(f"{TEMPLATE_DIR}/{template}_body.txt", context)
-    html = render_to_string(f"{TEMPLATE_DIR}/{template}_body.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.CITIES_NETWORK_CONTACT_EMAIL, recipients)
-    message.attach_alternative(html, "text/html")
-    message.send()
+def _send(template: str, context: dict, recipients: dict[str, object]) -> None:
+    """One email per language among the recipients, each rendered in that language."""
+    for language, emails in by_language(recipients).items():
+        with translation.override(language):
+            subject = " ".join(render_to_string(f"{TEMPLATE_DIR}/{template}_subject.txt", context).split())
+            text = render_to_string(f"{TEMPLATE_DIR}/{template}_body.txt", context)
+            html = render_to_string(f"{TEMPLATE_DIR}/{template}_body.html", context)
+        message = EmailMultiAlternatives(subject, text, settings.CITIES_NETWORK_CONTACT_EMAIL, emails)
+        message.attach_alternative(html, "text/html")
+        message.send()
 
 
 def send(kind: str, city_id: int, stage_id: int = 0, completed: int = 0) -> None:
@@ -67,11 +84,10 @@ def send(kind: str, city_id: int, stage_id: int = 0, completed: int = 0) -> None
         total = OnboardingStage.objects.count()
         context.update(stage=stage, completed=completed, total=total, journey_complete=completed >= total,
                        summary=summary, next_steps=_next_steps(city))
-        recipients = sorted(set(city_admin_emails(city) + network_manager_emails()))
-        _send("stage_reached", context, recipients)
+        _send("stage_reached", context, {**network_manager_recipients(), **city_admin_recipients(city)})
     elif kind == "join_request":
         context.update(evidence=city.onboarding_progress.filter(step__key="express-interest").first())
-        _send("join_request", context, network_manager_emails())
+        _send("join_request", context, network_manager_recipients())
     else:
         raise ValueError(f"Unknown onboarding email {kind!r}")
 

@@ -7,7 +7,7 @@ from opaque_keys.edx.keys import CourseKey
 
 from cities_network_plugin.compat import CourseInfo, CourseOutcome
 
-from .models import StandinCourse, StandinCourseGrade, StandinCourseStaff, StandinEnrollment
+from .models import StandinCourse, StandinCourseGrade, StandinCourseStaff, StandinEnrollment, StandinUserPreference
 
 
 def _info(course: StandinCourse) -> CourseInfo:
@@ -60,6 +60,11 @@ class StandinBackend:
         CONTENT_OBJECT_ASSOCIATIONS_CHANGED.send_event(
             content_object=ContentObjectChangedData(object_id=object_id, changes=["tags"])
         )
+
+    def user_language(self, user) -> str | None:
+        """The stand-in of the platform's ``pref-lang`` user preference."""
+        return StandinUserPreference.objects.filter(user_id=user.pk, key="pref-lang").values_list(
+            "value", flat=True).first()
 
     def is_enrolled(self, user, course_key: CourseKey) -> bool:
         return StandinEnrollment.objects.filter(user_id=user.pk, course_key=str(course_key), is_active=True).exists()

@@ -70,3 +70,21 @@ class StandinCourseGrade(models.Model):
 
     def __str__(self):
         return f"{self.user_id} in {self.course_key}"
+
+
+class StandinUserPreference(models.Model):
+    """
+    Stands in for the platform's ``UserPreference`` (a key and a value per user; ``pref-lang`` is the language).
+
+    .. no_pii:
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    key = models.CharField(max_length=255)
+    value = models.TextField()
+
+    class Meta:
+        unique_together = [("user", "key")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.key}"
