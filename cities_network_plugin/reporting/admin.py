@@ -87,7 +87,8 @@ class ReportAdmin(admin.ModelAdmin):
         for table in report.tables():
             query["export"] = table.name
             figures.append({"table": table, "chart": report_charts[table.name], "csv_url": f"?{query.urlencode()}",
-                            "title": labels.title(table), "columns": labels.columns(table)})
+                            "title": labels.title(table), "columns": labels.columns(table),
+                            "rows": labels.rows(table), "total": labels.total(table)})
         return self._render(request, form, report=report, figures=figures)
 
     def _render(self, request: HttpRequest, form: ReportFilterForm, **context) -> TemplateResponse:

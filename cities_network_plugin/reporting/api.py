@@ -56,6 +56,7 @@ from .models import EVERYONE_SCOPE, NETWORK_SCOPE, AwardMonthTally, LearnerReach
 log = logging.getLogger(__name__)
 NETWORK = "network"  # the "city" of badges the network itself issues
 NOT_STARTED = "Not started"
+TOTAL_LABEL = "Whole network, each learner once"
 TOP_BADGES = 10
 # A report counts at most this many waiting rows before it answers (a few seconds' work); beyond that it says the
 # figures are still being counted (after an upgrade, before ``cities_network_report --rebuild-summaries`` ran).
@@ -341,7 +342,7 @@ def learners_reached(filters: ReportFilters) -> Table:
     if not filters.narrows_cities:
         rows.append((NETWORK, settings.CITIES_NETWORK_NAME, per_city.get(None, 0)))
     return Table("learners_reached", "Learners reached", ("city", "name", "learners"), rows,
-                 total=("total", "Whole network, each learner once", total))
+                 total=("total", TOTAL_LABEL, total))
 
 
 def _reach_scan(filters: ReportFilters) -> tuple[dict, int]:

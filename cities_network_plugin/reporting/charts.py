@@ -270,7 +270,8 @@ def _awards_chart(report: NetworkReport) -> SafeString:
 def report_charts(report: NetworkReport) -> dict[str, SafeString]:
     """A chart for each table of the report, keyed by the table's name."""
     stages = report.cities_per_stage
-    stage_labels = [title if number is None else f"{number}. {title}" for number, title, _count in stages.rows]
+    stage_labels = [labels.cell(title) if number is None else f"{number}. {title}" for number, title, _count in
+                    stages.rows]
     stage_counts = [count for *_rest, count in stages.rows]
     learners = report.learners_reached
     kinds = report.opportunities_by_kind

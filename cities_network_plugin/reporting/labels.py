@@ -7,7 +7,7 @@ stay as they are. Pages look the shown words up here; a table or column not list
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from .api import TOP_BADGES
+from .api import NOT_STARTED, TOP_BADGES, TOTAL_LABEL
 
 TITLES = {
     "cities_per_stage": _("Cities per onboarding stage"),
@@ -32,6 +32,27 @@ COLUMNS = {  # column names are words of the API, so their translations have a c
     "badge": pgettext_lazy("report column", "badge"),
     "issuer": pgettext_lazy("report column", "issuer"),
 }
+
+
+CELLS = {  # the few cell values the report writes itself (the rest are names and numbers from the data)
+    NOT_STARTED: _("Not started"),
+    TOTAL_LABEL: _("Whole network, each learner once"),
+    "total": pgettext_lazy("report row", "total"),
+}
+
+
+def cell(value):
+    """A cell as the reader sees it: the report's own words translated, data as it is."""
+    return str(CELLS[value]) if isinstance(value, str) and value in CELLS else value
+
+
+def rows(table) -> list[tuple]:
+    """The table's rows with the report's own words in the reader's language."""
+    return [tuple(cell(value) for value in row) for row in table.rows]
+
+
+def total(table) -> tuple | None:
+    return tuple(cell(value) for value in table.total) if table.total else None
 
 
 def title(table) -> str:

@@ -85,3 +85,23 @@ def test_a_report_counts_a_bounded_number_of_waiting_rows_and_says_when_it_is_no
     assert api.network_report().still_counting  # 8 counted, 1 waits
     assert not api.network_report().still_counting  # all 9: complete
     assert "still being counted" not in client.get(REPORT).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_reports_own_words_are_in_the_readers_language(client, network_manager, network):
+    from django.utils import translation
+
+    client.force_login(network_manager)
+    try:
+        page = client.get(REPORT, HTTP_ACCEPT_LANGUAGE="lt").content.decode()
+    finally:
+        translation.deactivate()
+    assert "<td>Nepradėta</td>" in page and "Visas tinklas, kiekvienas besimokantysis vieną kartą" in page
+    assert "Not started" not in page and "Whole network, each learner once" not in page
+    # The figures themselves (what the API and the CSV give) keep the report's English values in any language.
+    from cities_network_plugin.reporting import api
+
+    with translation.override("lt"):
+        report = api.network_report()
+    assert report.cities_per_stage.rows[0][1] == "Not started"
+    assert report.learners_reached.total[1] == "Whole network, each learner once"
