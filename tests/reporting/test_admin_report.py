@@ -105,3 +105,28 @@ def test_the_reports_own_words_are_in_the_readers_language(client, network_manag
         report = api.network_report()
     assert report.cities_per_stage.rows[0][1] == "Not started"
     assert report.learners_reached.total[1] == "Whole network, each learner once"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [REPORT, "/cities-network/api/v1/reports/network/"])
+def test_the_catch_up_is_not_undone_by_the_request_that_ran_it(client, network_manager, network, monkeypatch, url):
+    """
+    Open edX wraps each request in a transaction (ATOMIC_REQUESTS). The report's views stay out of it, so what the
+    catch-up counted stays counted (and its lock is not held) even when the rest of the request fails.
+    """
+    from django.db import connection
+
+    from cities_network_plugin.badges.models import Award
+    from cities_network_plugin.reporting import api
+
+    def broken(filters=None):
+        api._catch_up()  # pylint: disable=protected-access
+        raise RuntimeError("the page failed after counting")
+
+    monkeypatch.setitem(connection.settings_dict, "ATOMIC_REQUESTS", True)
+    monkeypatch.setattr(api, "network_report", broken)
+    client.raise_request_exception = True
+    client.force_login(network_manager)
+    with pytest.raises(RuntimeError, match="after counting"):
+        client.get(url)
+    assert not Award.objects.filter(tally=0).exists()

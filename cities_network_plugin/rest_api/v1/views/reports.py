@@ -1,5 +1,7 @@
 """The network report over the API (network managers only); the figures come from ``reporting.api``."""
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -42,6 +44,8 @@ _PARAMETERS = [
 ]
 
 
+# Outside the request's transaction: the catch-up commits chunk by chunk (see reporting/admin.py).
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class NetworkReportView(ApiViewMixin, APIView):
     """
     The network report: cities per onboarding stage, awards per month and city, learners reached, opportunities
