@@ -57,15 +57,16 @@ def pytest_runtest_setup(item):  # pylint: disable=unused-argument
         pytest.skip(SKIP_REASON)
 
 
-def _redis():
+def _redis(url: str = REDIS_URL):
+    """A client of the Redis at ``url`` (the tier's own database by default); the reliability tier uses it too."""
     import redis  # pylint: disable=import-outside-toplevel
 
-    return redis.Redis.from_url(REDIS_URL, socket_timeout=5, socket_connect_timeout=2)
+    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
 
 
-def _redis_up() -> bool:
+def _redis_up(url: str = REDIS_URL) -> bool:
     try:
-        return bool(_redis().ping())
+        return bool(_redis(url).ping())
     except Exception:  # pylint: disable=broad-except
         return False
 

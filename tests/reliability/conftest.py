@@ -28,7 +28,7 @@ import pytest
 from django.db import connection
 
 from tests.conftest import require_service
-from tests.realparts.conftest import WorkerPool
+from tests.realparts.conftest import WorkerPool, _redis, _redis_up
 from tests.realparts.conftest import _configure_celery as _configure_app
 
 HERE = Path(__file__).resolve().parent
@@ -57,19 +57,6 @@ def pytest_ignore_collect(collection_path, config):
 def pytest_runtest_setup(item):  # pylint: disable=unused-argument
     if not ENABLED:
         pytest.skip(SKIP_REASON)
-
-
-def _redis(url: str):
-    import redis  # pylint: disable=import-outside-toplevel
-
-    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
-
-
-def _redis_up(url: str) -> bool:
-    try:
-        return bool(_redis(url).ping())
-    except Exception:  # pylint: disable=broad-except
-        return False
 
 
 def _configure_celery(app, **conf) -> None:
