@@ -67,8 +67,8 @@ def _send_signal(signal, award: Award) -> None:
 
 
 def _notify_city(award: Award, kind: str) -> None:
-    city = award.badge_class.issuer_city
-    if city is None:
+    city_id = award.badge_class.issuer_city_id  # the id is enough: the webhooks are looked up with their city
+    if city_id is None:
         return
     try:
         from ..webhooks import api as webhooks  # pylint: disable=import-outside-toplevel
@@ -76,7 +76,7 @@ def _notify_city(award: Award, kind: str) -> None:
         return
     # One notice per award and kind, however often this runs: the id is derived, not random.
     event_id = uuid.uuid5(uuid.NAMESPACE_URL, f"cities-network:{award.uuid}:{kind}")
-    webhooks.notify(city, kind, _webhook_data(award, kind), event_id=event_id, occurred_at=(
+    webhooks.notify(city_id, kind, _webhook_data(award, kind), event_id=event_id, occurred_at=(
         award.revoked_at if kind == "badge.revoked" else award.issued_at))
 
 
@@ -87,13 +87,17 @@ def _email_learner(award_id: int) -> None:
         enqueue(send_award_email, award_id)
 
 
-def announce_award(award_id: int) -> None:
-    """What follows an award, once it is committed; each part isolated from the others."""
-    try:
-        award = _load(award_id)
-    except Exception:  # pylint: disable=broad-except
-        log.exception("cities_network: the award %s could not be read for its notices", award_id)
-        return
+def announce_award(award_id: int, award: Award | None = None) -> None:
+    """
+    What follows an award, once it is committed; each part isolated from the others. ``award`` is the object the
+    awarding transaction wrote (with its learner and class), used as it is; without it the award is read.
+    """
+    if award is None:
+        try:
+            award = _load(award_id)
+        except Exception:  # pylint: disable=broad-except
+            log.exception("cities_network: the award %s could not be read for its notices", award_id)
+            return
     _safely("BADGE_AWARDED", _send_signal, BADGE_AWARDED, award)
     _safely("the award email", _email_learner, award_id)
     _safely("the award webhooks", _notify_city, award, "badge.awarded")
@@ -111,9 +115,12 @@ def announce_revocation(award_id: int) -> None:
 
 
 def awarded(award: Award) -> None:
-    """Called inside the awarding transaction; everything happens after it commits."""
+    """
+    Called inside the awarding transaction; everything happens after it commits, from the award as written (the
+    row was just inserted with these values: reading it back would give the same).
+    """
     award_id = award.pk
-    transaction.on_commit(lambda: announce_award(award_id))
+    transaction.on_commit(lambda: announce_award(award_id, award))
 
 
 def revoked(award: Award, by=None) -> None:  # pylint: disable=unused-argument

@@ -210,11 +210,11 @@ def update(webhook: CityWebhook, *, url=_UNSET, description=_UNSET, events=_UNSE
 # Notices
 
 
-def notify(city: City | None, event_type: str, data: dict, *, event_id: uuid.UUID | str | None = None,
+def notify(city: City | int | None, event_type: str, data: dict, *, event_id: uuid.UUID | str | None = None,
            occurred_at: datetime.datetime | None = None) -> list[WebhookDelivery]:
     """
-    Record ``event_type`` for every active endpoint of ``city`` that wants it, and queue their delivery once
-    the surrounding transaction commits.
+    Record ``event_type`` for every active endpoint of ``city`` (a City or its id) that wants it, and queue their
+    delivery once the surrounding transaction commits.
 
     Never raises: a fault here is logged and the notice is dropped, because an award must not fail because of
     a webhook. ``event_id`` makes repeated calls for the same happening idempotent (one row per endpoint);
@@ -235,9 +235,13 @@ def _notify(city, event_type, data, event_id, occurred_at) -> list[WebhookDelive
         raise ValueError(f"Unknown webhook event {event_type!r}; use one of {WebhookEvent.values}.")
     if city is None:  # a network-issued badge: no city endpoints to tell
         return []
-    hooks = [hook for hook in CityWebhook.objects.filter(city=city, active=True) if hook.wants(event_type)]
+    city_id = city if isinstance(city, int) else city.pk
+    # The endpoints with their city (for its slug), in the one statement a city without webhooks costs.
+    hooks = [hook for hook in CityWebhook.objects.filter(city_id=city_id, active=True).select_related("city")
+             if hook.wants(event_type)]
     if not hooks:
         return []
+    city = hooks[0].city
     event_id = uuid.UUID(str(event_id)) if event_id else uuid.uuid4()
     payload = {
         "id": str(event_id),
