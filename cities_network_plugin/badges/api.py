@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from opaque_keys import InvalidKeyError
@@ -239,3 +240,21 @@ def progress_of(user, badge_classes=None):
     if badge_classes is not None:
         queryset = queryset.filter(badge_class__in=badge_classes)
     return queryset
+
+
+def classes_counting_course(course_key: str, opportunity: Opportunity | None):
+    """
+    The active classes a course counts towards: directly (passing it, its certificate), through its opportunity
+    (attending it), or through the playlists holding that opportunity. By name, with their issuer city.
+    """
+    targets = Q(groups__requirements__kind__in=[RequirementKind.COURSE_PASSED, RequirementKind.CERTIFICATE_EARNED],
+                groups__requirements__target=course_key)
+    if opportunity is not None:
+        targets |= Q(groups__requirements__kind=RequirementKind.OPPORTUNITY_ATTENDED,
+                     groups__requirements__target=str(opportunity.uuid))
+        playlists = [str(u) for u in opportunity.playlists.values_list("uuid", flat=True)]
+        if playlists:
+            targets |= Q(groups__requirements__kind=RequirementKind.PLAYLIST_COMPLETED,
+                         groups__requirements__target__in=playlists)
+    return (BadgeClass.objects.filter(targets, status=BadgeStatus.ACTIVE).distinct()
+            .select_related("issuer_city").order_by("name"))

@@ -12,7 +12,8 @@ from django.db.models import Count, Q
 from django.utils import formats, timezone
 
 from .. import compat
-from ..badges.models import Award, BadgeClass, BadgeStatus, RequirementKind
+from ..badges import api as badges_api
+from ..badges.models import Award, BadgeClass, BadgeStatus
 from ..opportunities.models import Opportunity, Playlist
 from ..tenancy.models import City
 
@@ -59,18 +60,8 @@ def requirement_targets(city: City, exclude: BadgeClass | None = None) -> dict[s
 
 
 def badges_for_course(course_key: str, opportunity: Opportunity | None):
-    """Active classes that count the course: directly, through its opportunity, or through its playlists."""
-    targets = Q(groups__requirements__kind__in=[RequirementKind.COURSE_PASSED, RequirementKind.CERTIFICATE_EARNED],
-                groups__requirements__target=course_key)
-    if opportunity is not None:
-        targets |= Q(groups__requirements__kind=RequirementKind.OPPORTUNITY_ATTENDED,
-                     groups__requirements__target=str(opportunity.uuid))
-        playlists = [str(u) for u in opportunity.playlists.values_list("uuid", flat=True)]
-        if playlists:
-            targets |= Q(groups__requirements__kind=RequirementKind.PLAYLIST_COMPLETED,
-                         groups__requirements__target__in=playlists)
-    return (BadgeClass.objects.filter(targets, status=BadgeStatus.ACTIVE).distinct()
-            .select_related("issuer_city").prefetch_related("groups__requirements").order_by("name"))
+    """Active classes that count the course (``badges.api.classes_counting_course``), with their requirements."""
+    return badges_api.classes_counting_course(course_key, opportunity).prefetch_related("groups__requirements")
 
 
 def month_bounds(city: City, now: datetime.datetime, months: int) -> list[datetime.datetime]:

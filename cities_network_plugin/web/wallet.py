@@ -3,12 +3,12 @@ The learner's wallet (``/cities-network/badges/``), the public verification page
 (``/cities-network/badges/<uuid>/``) for employers, and a course's badges (``/cities-network/courses/<key>/badges/``).
 """
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from ..badges import api as badges_api
 from ..badges import presentation
-from ..badges.models import Award, BadgeClass, BadgeProgress, BadgeStatus, RequirementKind
+from ..badges.models import Award, BadgeProgress, BadgeStatus
 from ..opportunities.models import Opportunity
 from ..tenancy import api as tenancy_api
 
@@ -48,17 +48,7 @@ def course_badges(request, course_key):
     except Exception as exc:  # pylint: disable=broad-except
         raise Http404("No such course.") from exc
     opportunity = Opportunity.objects.filter(course_key=key).first()
-    targets = Q(groups__requirements__kind__in=[RequirementKind.COURSE_PASSED, RequirementKind.CERTIFICATE_EARNED],
-                groups__requirements__target=key)
-    if opportunity is not None:
-        targets |= Q(groups__requirements__kind=RequirementKind.OPPORTUNITY_ATTENDED,
-                     groups__requirements__target=str(opportunity.uuid))
-        playlists = [str(u) for u in opportunity.playlists.values_list("uuid", flat=True)]
-        if playlists:
-            targets |= Q(groups__requirements__kind=RequirementKind.PLAYLIST_COMPLETED,
-                         groups__requirements__target__in=playlists)
-    classes = list(BadgeClass.objects.filter(targets, status=BadgeStatus.ACTIVE).distinct().select_related(
-        "issuer_city").order_by("name"))
+    classes = list(badges_api.classes_counting_course(key, opportunity))
     progress, held = {}, set()
     if request.user.is_authenticated:
         mine = BadgeProgress.objects.filter(user=request.user, badge_class__in=classes)

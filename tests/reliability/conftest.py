@@ -28,7 +28,12 @@ import pytest
 from django.db import connection
 
 from tests.conftest import require_service
-from tests.realparts.conftest import WorkerPool, _redis, _redis_up
+from tests.realparts.conftest import (
+    WorkerPool,
+    _redis,
+    _redis_up,
+    workers,  # noqa: F401 - the same fixture, on this tier's worker_pool
+)
 from tests.realparts.conftest import _configure_celery as _configure_app
 
 HERE = Path(__file__).resolve().parent
@@ -121,14 +126,6 @@ def worker_pool(reliability_services, django_db_setup, celery_app, tmp_path_fact
     finally:
         pool.stop()
         _configure_celery(celery_app, **before)
-
-
-@pytest.fixture
-def workers(worker_pool, transactional_db):  # pylint: disable=unused-argument
-    worker_pool.drain()
-    worker_pool.mark()
-    yield worker_pool
-    worker_pool.drain()
 
 
 class OwnRedis:
