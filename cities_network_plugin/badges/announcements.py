@@ -70,6 +70,8 @@ def _notify_city(award: Award, kind: str) -> None:
     city_id = award.badge_class.issuer_city_id  # the id is enough: the webhooks are looked up with their city
     if city_id is None:
         return
+    if getattr(award.badge_class, "issuer_has_webhooks", None) is False:
+        return  # the lookup that found the class, in the awarding transaction, saw no active endpoint of the city
     try:
         from ..webhooks import api as webhooks  # pylint: disable=import-outside-toplevel
     except ImportError:  # pragma: no cover - the webhooks domain ships with the plugin

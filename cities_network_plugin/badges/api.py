@@ -4,6 +4,8 @@ it has awards, set its image, award by hand, revoke, and read a learner's progre
 """
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -101,12 +103,13 @@ def _validate_target(kind: str, target: str, badge_class: BadgeClass) -> str:
         RequirementKind.PLAYLIST_COMPLETED: (Playlist, _("There is no playlist with the id '%(target)s'.")),
         RequirementKind.BADGE_EARNED: (BadgeClass, _("There is no badge class with the id '%(target)s'.")),
     }[kind]
-    try:
-        exists = model.objects.filter(uuid=target).exists()
-    except ValidationError:
-        exists = False
-    if not exists:
+    try:  # kept as ``str(uuid)`` gives it (lowercase, dashed), which is how events and lookups name it
+        target_text = str(uuid.UUID(target))
+    except ValueError:
+        raise ValidationError(missing % {"target": target}) from None
+    if not model.objects.filter(uuid=target_text).exists():
         raise ValidationError(missing % {"target": target})
+    target = target_text
     if kind == RequirementKind.BADGE_EARNED and target == str(badge_class.uuid):
         raise ValidationError(_("A badge cannot require itself."))
     return target
@@ -235,8 +238,12 @@ def manual_award(badge_class: BadgeClass, user, evidence: str, awarded_by) -> Aw
 
 
 def progress_of(user, badge_classes=None):
-    """The learner's stored progress, optionally limited to some classes."""
-    queryset = BadgeProgress.objects.filter(user=user).select_related("badge_class")
+    """
+    The learner's progress towards the classes under way, optionally limited to some classes. A class the learner
+    holds is not under way: its award is the record (its progress row, if any, is from before it was earned).
+    """
+    held = engine.valid_awards().filter(user=user).values("badge_class_id")
+    queryset = BadgeProgress.objects.filter(user=user).exclude(badge_class_id__in=held).select_related("badge_class")
     if badge_classes is not None:
         queryset = queryset.filter(badge_class__in=badge_classes)
     return queryset

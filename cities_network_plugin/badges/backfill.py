@@ -270,13 +270,13 @@ def _apply_bulk_inner(batch: list[CourseOutcome], result: BackfillResult, announ
         for badge_class in candidates:
             evaluation = engine.evaluate(badge_class, facts)
             holds = tuple(r in evaluation.holding for r in engine.requirements_of([badge_class]))
-            detail = encoded.get(("detail", badge_class.pk, holds))
-            if detail is None:
-                detail = encoded[("detail", badge_class.pk, holds)] = bulkwrite.prepare(
-                    BadgeProgress, "detail", evaluation.detail)
-            progress_rows.append((user_id, badge_class.pk, evaluation.groups_met, evaluation.groups_total,
-                                  evaluation.requirements_met, evaluation.requirements_total, detail, now))
-            if not evaluation.earned:
+            if not evaluation.earned:  # progress is kept for the classes under way only (ADR 0011)
+                detail = encoded.get(("detail", badge_class.pk, holds))
+                if detail is None:
+                    detail = encoded[("detail", badge_class.pk, holds)] = bulkwrite.prepare(
+                        BadgeProgress, "detail", evaluation.detail)
+                progress_rows.append((user_id, badge_class.pk, evaluation.groups_met, evaluation.groups_total,
+                                      evaluation.requirements_met, evaluation.requirements_total, detail, now))
                 continue
             existing = latest.get((user_id, badge_class.pk))
             if existing is not None and (engine.is_valid(existing, now) or not badge_class.allow_reearning):

@@ -6,6 +6,7 @@ makes two workers evaluating the same learner produce one award, whichever commi
 """
 from __future__ import annotations
 
+import copy
 import datetime
 import logging
 import secrets
@@ -14,7 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import CharField, Count, Exists, Func, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Concat, Substr
 from django.utils import timezone
 
 from ..opportunities.models import OpportunityCompletion, PlaylistProgress
@@ -169,7 +171,11 @@ def candidate_classes(kind_targets: Iterable[tuple[str, str]]) -> list[BadgeClas
 
     The lookup reads each class's id, uuid and ``modified`` (one statement, every time: which classes are active
     is always the database's answer); the definitions themselves come from this process's cache when the class has
-    not changed since they were read (``definitions``), else from one more statement.
+    not changed since they were read (``definitions``), else from one more statement. The same statement says, for
+    each class, whether an active class counts it (a meta-badge) and whether its issuer city has an active webhook
+    (``counted_by_active`` and ``issuer_has_webhooks`` on the classes returned, which are this lookup's own copies
+    of the cached definitions): an award of a class nothing counts and whose city has no endpoint then costs no
+    statement to look for either.
     """
     targets: dict[str, set[str]] = defaultdict(set)
     for kind, target in kind_targets:
@@ -179,10 +185,50 @@ def candidate_classes(kind_targets: Iterable[tuple[str, str]]) -> list[BadgeClas
     condition = Q()
     for kind in sorted(targets):  # one (kind, target IN …) term per kind: the (kind, target) index serves each
         condition |= Q(kind=kind, target__in=sorted(targets[kind]))
-    versions = {pk: (uuid, modified) for pk, uuid, modified in Requirement.objects.filter(
-        condition, group__badge_class__status=BadgeStatus.ACTIVE).values_list(
-        "group__badge_class_id", "group__badge_class__uuid", "group__badge_class__modified").distinct()}
-    return definitions(versions)
+    versions, live = {}, {}
+    for pk, uuid, modified, hooks, counted in Requirement.objects.filter(
+            condition, group__badge_class__status=BadgeStatus.ACTIVE).annotate(
+            hooks=_issuer_has_webhooks(), counted=_counted_by_active()).order_by().values_list(
+            "group__badge_class_id", "group__badge_class__uuid", "group__badge_class__modified", "hooks",
+            "counted").distinct():
+        versions[pk] = (uuid, modified)
+        live[pk] = (bool(hooks), bool(counted))
+    found = []
+    for badge_class in definitions(versions):
+        mine = copy.copy(badge_class)  # the cached definition is shared between events: the flags are this lookup's
+        mine.issuer_has_webhooks, mine.counted_by_active = live[badge_class.pk]
+        found.append(mine)
+    return found
+
+
+def _issuer_has_webhooks() -> Exists:
+    """Whether the outer requirement's class is issued by a city with an active webhook endpoint."""
+    from ..webhooks.models import CityWebhook  # pylint: disable=import-outside-toplevel
+
+    return Exists(CityWebhook.objects.filter(city_id=OuterRef("group__badge_class__issuer_city_id"), active=True))
+
+
+def _counted_by_active() -> Exists:
+    """Whether an active class requires the outer requirement's class (``badge_earned``, by its uuid as text)."""
+    return Exists(Requirement.objects.filter(
+        kind=RequirementKind.BADGE_EARNED, target=uuid_as_text(OuterRef("group__badge_class__uuid")),
+        group__badge_class__status=BadgeStatus.ACTIVE))
+
+
+def uuid_as_text(expression) -> Func:
+    """
+    A uuid column as the text ``str(uuid)`` gives (``8-4-4-4-12`` lowercase hex digits), which is how requirements
+    name a badge class. A database with a uuid type (PostgreSQL) casts it so; elsewhere Django keeps the 32 digits
+    without dashes, which are put in.
+    """
+    if connection.features.has_native_uuid_field:
+        return Cast(expression, CharField(max_length=36))
+    # The column's own text (no cast: on MySQL a cast would take the connection's collation, not the column's).
+    parts = [Substr(expression, start, length) for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))]
+    dashed = [parts[0]]
+    for part in parts[1:]:
+        dashed += [Value("-"), part]
+    return Concat(*dashed, output_field=CharField(max_length=36))
 
 
 # Class definitions (a class with its groups and requirements) this process has read, by class id, with the uuid
@@ -391,7 +437,9 @@ def process(user, classes: Iterable[BadgeClass], evidence: dict, revoke_reason: 
     facts = load_facts(user.pk, requirements_of(classes), now, standings=standings)
     awarded = []
     evaluations = [evaluate(badge_class, facts) for badge_class in classes]
-    store_progress_many(user.pk, evaluations)
+    # Progress is the record of the classes under way: an earned class's record is its award (readers show a held
+    # class as held, whatever progress row it left from before; ADR 0011).
+    store_progress_many(user.pk, [e for e in evaluations if not e.earned])
     for badge_class, evaluation in zip(classes, evaluations, strict=True):
         if evaluation.earned:
             holding = [{"kind": r.kind, "target": r.target} for r in evaluation.holding]
@@ -403,8 +451,11 @@ def process(user, classes: Iterable[BadgeClass], evidence: dict, revoke_reason: 
             existing = current_award(user.pk, badge_class)
             if existing is not None and is_valid(existing, now) and existing.awarded_by_id is None:
                 revoke(existing, revoke_reason, now=now)
-    if awarded and depth < MAX_META_DEPTH:
-        meta = candidate_classes((RequirementKind.BADGE_EARNED, str(a.badge_class.uuid)) for a in awarded)
+    # The classes the new awards count towards; none to look for when the lookup that found the class said no
+    # active class counts it (classes not found by ``candidate_classes`` are always looked for).
+    counted = [a for a in awarded if getattr(a.badge_class, "counted_by_active", True)]
+    if counted and depth < MAX_META_DEPTH:
+        meta = candidate_classes((RequirementKind.BADGE_EARNED, str(a.badge_class.uuid)) for a in counted)
         awarded += process(user, meta, {**evidence, "via_badges": [str(a.uuid) for a in awarded]}, now=now,
                            depth=depth + 1, announce=announce)
     return awarded

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -109,16 +110,26 @@ def _apply_passing(event: LearnerEvent, user, evidence: dict) -> list:
     # The classes these courses count towards, then the learner's standings in every course those classes name
     # (this event's first), read in one statement under the lock: the evaluation needs no other course query.
     classes = engine.candidate_classes((RequirementKind.COURSE_PASSED, key) for key in keys)
-    standings = _standings(user, set(keys) | engine.course_targets(classes))
-    changed = []
-    for key in keys:
-        standing = standings[key]
-        if standing is not None and standing.passing_at and standing.passing_at > event.occurred_at:
-            continue  # a newer event already decided
-        standings[key] = _write_standing(user, key, standing, passing=passing, passing_at=event.occurred_at)
-        changed.append(key)
+    if len(keys) == 1 and _needs_only_passing(classes, keys[0]):
+        # The classes need nothing of the learner's courses but what this event says: no standing to read first.
+        standing = _set_passing(user, keys[0], passing, event.occurred_at)
+        if standing is None:
+            return []  # a newer event already decided
         if passing:
-            _complete_course_opportunity(user, key, event.occurred_at)
+            _complete_course_opportunity(user, keys[0], event.occurred_at, known=_known_opportunity(event, keys[0]))
+        standings = {keys[0]: standing}
+        changed = keys
+    else:
+        standings = _standings(user, set(keys) | engine.course_targets(classes))
+        changed = []
+        for key in keys:
+            standing = standings[key]
+            if standing is not None and standing.passing_at and standing.passing_at > event.occurred_at:
+                continue  # a newer event already decided
+            standings[key] = _write_standing(user, key, standing, passing=passing, passing_at=event.occurred_at)
+            changed.append(key)
+            if passing:
+                _complete_course_opportunity(user, key, event.occurred_at, known=_known_opportunity(event, key))
     if not changed:
         return []
     if len(changed) < len(keys):  # only the classes of the courses this event changed
@@ -129,6 +140,33 @@ def _apply_passing(event: LearnerEvent, user, evidence: dict) -> list:
         revoke_policy="" if passing else "revoke_when_passing_lost",
         revoke_reason=f"The learner no longer passes the course {keys[0]}.", standings=standings,
     )
+
+
+def _needs_only_passing(classes: list, key: str) -> bool:
+    """Whether the only course requirement of ``classes`` is passing ``key`` (no other course, no certificate)."""
+    return all(r.kind == RequirementKind.COURSE_PASSED and r.target == key
+               for r in engine.requirements_of(classes)
+               if r.kind in (RequirementKind.COURSE_PASSED, RequirementKind.CERTIFICATE_EARNED))
+
+
+def _set_passing(user, key: str, passing: bool, at: datetime.datetime) -> CourseStanding | None:
+    """
+    Record that the learner passes ``key`` (or no longer does) as of ``at``, unless a newer event said otherwise:
+    the standing is inserted (the usual case, a learner's first word in the course: one statement), else updated
+    where its passing time is not newer. Returns the standing as far as passing goes (the other fields of an
+    existing one are not read), or None when a newer event had decided.
+    """
+    try:
+        with transaction.atomic():
+            return CourseStanding.objects.create(user=user, course_key=key, passing=passing, passing_at=at)
+    except IntegrityError:  # the learner has a standing in the course
+        pass
+    updated = CourseStanding.objects.filter(
+        Q(passing_at__isnull=True) | Q(passing_at__lte=at), user=user, course_key=key).update(
+        passing=passing, passing_at=at)
+    if not updated:
+        return None
+    return CourseStanding(user=user, course_key=key, passing=passing, passing_at=at)
 
 
 def _apply_certificate(event: LearnerEvent, user, evidence: dict) -> list:
@@ -147,7 +185,8 @@ def _apply_certificate(event: LearnerEvent, user, evidence: dict) -> list:
     standing = standings[key] = _write_standing(user, key, standing, **values)
     valid = status == VALID_CERTIFICATE
     if valid:
-        _complete_course_opportunity(user, key, event.occurred_at, CompletionSource.CERTIFICATE)
+        _complete_course_opportunity(user, key, event.occurred_at, CompletionSource.CERTIFICATE,
+                                     known=_known_opportunity(event, key))
     return engine.process(
         user, classes,
         {**evidence, "course_key": key, "certificate_mode": standing.certificate_mode, "grade": standing.grade},
@@ -168,9 +207,24 @@ def _apply_completion(event: LearnerEvent, user, evidence: dict) -> list:
                                           "source": event.payload.get("source", "")})
 
 
-def _complete_course_opportunity(user, course_key: str, when, source=CompletionSource.COURSE_PASSED) -> None:
-    """Passing a course (or earning its certificate) completes its opportunity (and counts in playlists)."""
-    opportunity = Opportunity.objects.filter(course_key=course_key).first()
+_UNKNOWN = object()
+
+
+def _known_opportunity(event: LearnerEvent, key: str):
+    """What the lock statement found of the course's opportunity (its id, or None), when ``key`` is the event's."""
+    return event.__dict__.get("course_opportunity", _UNKNOWN) if key == event.target else _UNKNOWN
+
+
+def _complete_course_opportunity(user, course_key: str, when, source=CompletionSource.COURSE_PASSED,
+                                 known=_UNKNOWN) -> None:
+    """
+    Passing a course (or earning its certificate) completes its opportunity (and counts in playlists). ``known``:
+    the opportunity's id (or None, there is none) as read with the event, which spares looking the course up.
+    """
+    if known is None:
+        return
+    lookup = {"pk": known} if known is not _UNKNOWN else {"course_key": course_key}
+    opportunity = Opportunity.objects.filter(**lookup).first()
     if opportunity is not None:
         opportunities_api.record_completion(user, opportunity, source=source, completed_at=when)
 
@@ -207,12 +261,16 @@ def _lock_event(event_pk: int):
     joins, so one statement takes both locks (the row's first, as before); PostgreSQL refuses ``FOR UPDATE`` on
     the nullable side of an outer join, so there the learner is locked by a second statement.
     """
+    # The opportunity of the event's course, if any, comes with the row: a subquery, which a locking read does not
+    # lock (``course_opportunity``; passing the course completes it).
+    rows = LearnerEvent.objects.select_for_update().annotate(course_opportunity=Subquery(
+        Opportunity.objects.filter(course_key=OuterRef("target")).order_by().values("pk")[:1]))
     if connection.vendor == "postgresql":
-        event = LearnerEvent.objects.select_for_update().get(pk=event_pk)
+        event = rows.get(pk=event_pk)
         user = (get_user_model().objects.select_for_update().filter(pk=event.user_id).first()
                 if event.user_id else None)
         return event, user
-    event = LearnerEvent.objects.select_for_update().select_related("user").get(pk=event_pk)
+    event = rows.select_related("user").get(pk=event_pk)
     return event, event.user if event.user_id else None
 
 

@@ -4,6 +4,7 @@ from django.core import mail
 from django.test import override_settings
 from openedx_events.learning.signals import BADGE_AWARDED, BADGE_REVOKED
 
+from cities_network_plugin.badges import api as badges_api
 from cities_network_plugin.badges import engine
 from cities_network_plugin.badges.models import Award, BadgeProgress, EventState, LearnerEvent
 from cities_network_plugin.opportunities import api as opportunities_api
@@ -36,9 +37,23 @@ def test_every_group_must_hold_and_progress_is_stored(make_class, learner, event
     assert not Award.objects.exists()
     progress = BadgeProgress.objects.get(user=learner, badge_class=badge)
     assert (progress.groups_met, progress.groups_total) == (1, 2)
+    assert [p.badge_class for p in badges_api.progress_of(learner)] == [badge]
     events(send_passing, learner, course=COURSE_2)
     assert Award.objects.filter(user=learner, badge_class=badge).exists()
-    assert BadgeProgress.objects.get(user=learner, badge_class=badge).groups_met == 2
+    # Earned: no longer under way (the award is the record; the earning event writes no progress for it).
+    assert list(badges_api.progress_of(learner)) == []
+
+
+@pytest.mark.django_db
+def test_progress_is_under_way_again_when_the_award_is_revoked(make_class, learner, events):
+    badge = make_class([{"requirements": [PASS]}, {"requirements": [PASS_2]}], revoke_when_passing_lost=True)
+    events(send_passing, learner)
+    events(send_passing, learner, course=COURSE_2)
+    assert list(badges_api.progress_of(learner)) == []
+    events(send_passing, learner, course=COURSE_2, is_passing=False)
+    assert Award.objects.get(user=learner, badge_class=badge).revoked
+    [progress] = badges_api.progress_of(learner)
+    assert (progress.badge_class, progress.groups_met, progress.groups_total) == (badge, 1, 2)
 
 
 @pytest.mark.django_db
