@@ -109,7 +109,9 @@ def rows_of(results: dict) -> list[tuple[str, str, str, str]]:
                          f"{_fmt(scenario['queries_per_event'])} queries/event "
                          f"({', '.join(f'{k} {v}' for k, v in scenario['queries_per_event_by_phase'].items())}); "
                          f"floor {_fmt(scenario['floor_rows_per_s'], 'rows/s')}; "
-                         f"ratio {scenario['ratio_to_floor']:.2f}"))
+                         f"ratio {scenario['ratio_to_floor']:.2f}; the six statements alone "
+                         f"{_fmt(scenario['statements_alone_per_s'], 'events/s')} "
+                         f"(ratio {scenario['statements_alone_ratio_to_floor']:.2f})"))
         backfill = figures.get("backfill")
         if backfill:
             rows.append((f"(b) backfill {backfill['completions']:,} completions", name,
@@ -173,7 +175,11 @@ def judge(results: dict) -> dict:
             f"(worst {worst}; flat: {'yes' if flat else 'no'})")
         low = min(r for *_, r in ratios)
         met = "MET" if low >= TARGETS["ratio_to_floor"] else "NOT MET"
-        verdicts["pipeline >= 0.3 x floor"] = f"{met} (lowest {low})"
+        ceilings = {db: min(s["statements_alone_ratio_to_floor"] for s in d["figures"]["pipeline"]["scenarios"])
+                    for db, d in results["databases"].items() if d["figures"].get("pipeline")}
+        verdicts["pipeline >= 0.3 x floor"] = (
+            f"{met} (lowest {low}; the statements alone reach at most "
+            + ", ".join(f"{db} {ratio}" for db, ratio in ceilings.items()) + ")")
     backfills = [(db, d["figures"]["backfill"]["awards_per_s"]) for db, d in results["databases"].items()
                  if "backfill" in d["figures"]]
     if backfills:
