@@ -161,17 +161,30 @@ class StatementCounter:
     def __init__(self):
         self.data = Counter()
         self.control = Counter()
+        self.seconds: Counter = Counter()  # time spent in each phase, nested phases not counted in their parent
         self.samples: dict[str, list[str]] = {}
         self._phase = threading.local()
 
+    def _charge(self) -> None:
+        """Add the time since the last change of phase to the phase that was running."""
+        now = time.perf_counter()
+        mark = getattr(self._phase, "mark", None)
+        if mark is not None:
+            self.seconds[getattr(self._phase, "name", "other")] += now - mark
+        self._phase.mark = now
+
     @contextlib.contextmanager
     def phase(self, name: str):
+        self._charge()
         previous = getattr(self._phase, "name", "other")
         self._phase.name = name
         try:
             yield
         finally:
+            self._charge()
             self._phase.name = previous
+            if previous == "other":
+                self._phase.mark = None  # time outside every phase is not charged here
 
     def __call__(self, execute, sql, params, many, context):
         phase = getattr(self._phase, "name", "other")
