@@ -330,7 +330,14 @@ def _latest_awards(learners: dict, class_by_id: dict) -> dict[tuple[int, int], A
 
 
 def _has_meta_badges(classes: Iterable) -> bool:
-    """Whether an active class requires one of these classes (one query)."""
+    """
+    Whether an active class requires one of these classes: as the candidate lookup that read them said (the run
+    takes the classes as they stood when it reached their course), else one query.
+    """
+    classes = {c.pk: c for c in classes}.values()
+    flags = [getattr(c, "counted_by_active", None) for c in classes]
+    if None not in flags:
+        return any(flags)
     uuids = sorted({str(c.uuid) for c in classes})
     return Requirement.objects.filter(kind=RequirementKind.BADGE_EARNED, target__in=uuids,
                                       group__badge_class__status=BadgeStatus.ACTIVE).exists()

@@ -48,13 +48,20 @@ def insert(model: type[Model], names: Sequence[str], rows: Iterable[Sequence], b
             fields, OnConflict.UPDATE, [meta.get_field(n).column for n in update],
             [meta.get_field(n).column for n in unique])
         sql = f"{sql} {suffix}"
-    prepare = [None if isinstance(f, _AS_IS) or f.name in prepared else _memo(f.get_db_prep_save)
-               if isinstance(f, models.DateTimeField) else f.get_db_prep_save for f in fields]
+    # Only the columns whose values need preparing are touched, row by row (most go to the driver as they are).
+    prepare = [(index, _memo(f.get_db_prep_save) if isinstance(f, models.DateTimeField) else f.get_db_prep_save)
+               for index, f in enumerate(fields) if not isinstance(f, _AS_IS) and f.name not in prepared]
+    width = len(fields)
     sent, chunk = 0, []
     with connection.cursor() as cursor:
         for row in rows:
-            chunk.append(tuple(value if p is None else p(value, connection)
-                               for p, value in zip(prepare, row, strict=True)))
+            if len(row) != width:
+                raise ValueError(f"{model.__name__} rows need {width} values ({', '.join(names)}), not {len(row)}")
+            if prepare:
+                row = list(row)
+                for index, prep in prepare:
+                    row[index] = prep(row[index], connection)
+            chunk.append(row)
             if len(chunk) >= batch_size:
                 cursor.executemany(sql, chunk)
                 sent, chunk = sent + len(chunk), []

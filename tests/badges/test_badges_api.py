@@ -156,6 +156,10 @@ def test_public_sees_active_classes_and_learners_their_progress(learner, city_a,
     progress = client_for(learner).get("/cities-network/api/v1/me/badge-progress/").json()["results"]
     assert [(p["badge_name"], p["groups_met"], p["groups_total"]) for p in progress] == [("Two courses", 1, 2)]
     assert client_for().get("/cities-network/api/v1/me/badge-progress/").status_code in (401, 403)
+    events(send_passing, learner, course="course-v1:AlphaX+Other+1")  # earned: no longer under way
+    assert client_for(learner).get("/cities-network/api/v1/me/badge-progress/").json()["results"] == []
+    assert [a["badge_name"] for a in client_for(learner).get("/cities-network/api/v1/me/awards/").json()[
+        "results"]] == ["Two courses"]
 
 
 @pytest.mark.django_db

@@ -161,7 +161,7 @@ class MyAwardsView(ApiViewMixin, generics.ListAPIView):
 
 
 class MyProgressView(ApiViewMixin, generics.ListAPIView):
-    """The signed-in learner's progress towards badges."""
+    """The signed-in learner's progress towards the badges under way (not those they hold: see their awards)."""
 
     serializer_class = ProgressSerializer
     permission_classes = (IsAuthenticated,)
