@@ -54,6 +54,11 @@ def insert(model: type[Model], names: Sequence[str], rows: Iterable[Sequence], b
     width = len(fields)
     sent, chunk = 0, []
     with connection.cursor() as cursor:
+        if connection.vendor == "mysql":
+            flush = _mysql_sender(connection, cursor, sql)
+        else:
+            def flush(chunk):
+                cursor.executemany(sql, chunk)
         for row in rows:
             if len(row) != width:
                 raise ValueError(f"{model.__name__} rows need {width} values ({', '.join(names)}), not {len(row)}")
@@ -63,12 +68,62 @@ def insert(model: type[Model], names: Sequence[str], rows: Iterable[Sequence], b
                     row[index] = prep(row[index], connection)
             chunk.append(row)
             if len(chunk) >= batch_size:
-                cursor.executemany(sql, chunk)
+                flush(chunk)
                 sent, chunk = sent + len(chunk), []
         if chunk:
-            cursor.executemany(sql, chunk)
+            flush(chunk)
             sent += len(chunk)
     return sent
+
+
+_MYSQL_STATEMENT_CHARS = 512 * 1024  # well under the smallest max_allowed_packet a server ships with (1 MiB)
+
+
+def _mysql_sender(connection, cursor, sql: str):
+    """
+    MySQL/MariaDB: send rows as multi-row ``INSERT … VALUES (…), (…)`` written here rather than by the driver's
+    ``executemany``, which turns every value into SQL through a Python call of its own (a third of a backfill's
+    time). Text and other values still go through the driver's own ``literal`` (its escaping, for the connection's
+    character set), once per distinct value in a call; integers, booleans and NULL are written directly. The
+    statement text is sent with no parameters, so nothing in it is read as a placeholder.
+    """
+    prefix, _, rest = sql.partition(" VALUES (")
+    suffix = rest.partition(")")[2]
+    driver = connection.connection
+    encoding = driver.encoding
+    memo: dict = {}
+
+    def text(value) -> str:
+        kind = type(value)
+        if kind is int:
+            return str(value)
+        if kind is bool:
+            return "1" if value else "0"
+        if value is None:
+            return "NULL"
+        try:
+            written = memo.get(value)
+        except TypeError:  # not hashable: written each time
+            return driver.literal(value).decode(encoding)
+        if written is None:
+            written = memo[value] = driver.literal(value).decode(encoding)
+        return written
+
+    def send(rows) -> None:
+        if len(memo) > 50_000:
+            memo.clear()
+        parts, size = [], 0
+        for row in rows:
+            values = f"({','.join(map(text, row))})"
+            if parts and size + len(values) > _MYSQL_STATEMENT_CHARS:
+                cursor.execute(f"{prefix} VALUES {','.join(parts)}{suffix}")
+                parts, size = [], 0
+            parts.append(values)
+            size += len(values) + 1
+        if parts:
+            cursor.execute(f"{prefix} VALUES {','.join(parts)}{suffix}")
+
+    return send
 
 
 def prepare(model: type[Model], name: str, value):
