@@ -95,6 +95,19 @@ def wipe() -> None:
             cursor.execute("PRAGMA foreign_keys=ON")
 
 
+def empty(*models) -> None:
+    """Remove every row of these tables, below the ORM (no signals: nothing else is to notice)."""
+    with connection.cursor() as cursor:
+        for model in models:
+            table = connection.ops.quote_name(model._meta.db_table)  # pylint: disable=protected-access
+            if connection.vendor == "mysql":
+                cursor.execute("SET FOREIGN_KEY_CHECKS=0")
+                cursor.execute(f"TRUNCATE TABLE {table}")
+                cursor.execute("SET FOREIGN_KEY_CHECKS=1")
+            else:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table names
+
+
 def analyze(*tables: str) -> None:
     """Fresh optimiser statistics after a bulk load, as a production database keeps them."""
     with connection.cursor() as cursor:

@@ -116,7 +116,8 @@ def rows_of(results: dict) -> list[tuple[str, str, str, str]]:
         if backfill:
             rows.append((f"(b) backfill {backfill['completions']:,} completions", name,
                          _fmt(backfill["awards_per_s"], "awards/s"),
-                         f"{backfill['awards']:,} awards in {backfill['seconds']:.1f} s"))
+                         f"{backfill['awards']:,} awards in {backfill['seconds']:.1f} s; the rows alone "
+                         f"{_fmt(backfill.get('rows_alone_awards_per_s'), 'awards/s')}"))
         report = figures.get("report")
         if report:
             rows.append((f"(c) report, {report['awards']:,} awards / {report['cities']} cities", name,

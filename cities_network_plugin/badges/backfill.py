@@ -214,9 +214,11 @@ def _apply_bulk_inner(batch: list[CourseOutcome], result: BackfillResult, announ
         for requirement in engine.requirements_of([badge_class]):
             by_target.setdefault((requirement.kind, requirement.target), []).append(badge_class)
     courses = keys | engine.course_targets(classes)
+    # By learner only, the courses picked here: with both lists in the condition (hundreds of learners times the
+    # courses) MySQL and MariaDB give up the index and read, and lock, the whole table.
     standings: dict[tuple[int, str], CourseStanding | _Standing] = {
-        (s.user_id, s.course_key): s for s in CourseStanding.objects.select_for_update().filter(
-            user_id__in=users, course_key__in=courses)}
+        (s.user_id, s.course_key): s for s in CourseStanding.objects.select_for_update().filter(user_id__in=users)
+        if s.course_key in courses}
     new_standings: dict[tuple[int, str], _Standing] = {}
     changed_standings: dict[tuple[int, str], CourseStanding] = {}
     learners: dict[int, _Learner] = {}
@@ -322,10 +324,12 @@ def _needs_other_facts(classes) -> bool:
 def _latest_awards(learners: dict, class_by_id: dict) -> dict[tuple[int, int], Award]:
     """Each learner's latest award of each candidate class (one query)."""
     latest: dict[tuple[int, int], Award] = {}
-    rows = Award.objects.filter(user_id__in=learners, badge_class_id__in=class_by_id).only(
+    # By learner only (see the standings above: two long IN lists make MySQL and MariaDB scan the table).
+    rows = Award.objects.filter(user_id__in=learners).only(
         "pk", "user_id", "badge_class_id", "attempt", "revoked", "expires_at").order_by("attempt")
     for award in rows:
-        latest[(award.user_id, award.badge_class_id)] = award
+        if award.badge_class_id in class_by_id:
+            latest[(award.user_id, award.badge_class_id)] = award
     return latest
 
 
