@@ -206,7 +206,8 @@ def _apply_bulk_inner(batch: list[CourseOutcome], result: BackfillResult, announ
              for pk, email, username, first, last in get_user_model().objects.select_for_update().filter(
                  pk__in={o.user_id for o in batch}).order_by("pk").values_list(
                  "pk", "email", "username", "first_name", "last_name")}
-    keys = {str(o.course_key) for o in batch}
+    key_of = [str(o.course_key) for o in batch]  # each key written out once
+    keys = set(key_of)
     classes = definitions.candidates(
         (kind, key) for key in keys for kind in (RequirementKind.COURSE_PASSED, RequirementKind.CERTIFICATE_EARNED))
     by_target: dict[tuple[str, str], list] = {}
@@ -222,11 +223,11 @@ def _apply_bulk_inner(batch: list[CourseOutcome], result: BackfillResult, announ
     new_standings: dict[tuple[int, str], _Standing] = {}
     changed_standings: dict[tuple[int, str], CourseStanding] = {}
     learners: dict[int, _Learner] = {}
-    for outcome in batch:
+    for outcome, key in zip(batch, key_of, strict=True):
         result.outcomes += 1
         if outcome.user_id not in users:
             continue
-        user_id, key = outcome.user_id, str(outcome.course_key)
+        user_id = outcome.user_id
         standing = standings.get((user_id, key))
         if standing is None:
             standing = standings[(user_id, key)] = new_standings[(user_id, key)] = _Standing(key)
@@ -263,6 +264,9 @@ def _apply_bulk_inner(batch: list[CourseOutcome], result: BackfillResult, announ
     latest = _latest_awards(learners, class_by_id)
     progress_rows, award_rows = [], []
     encoded: dict[tuple, object] = {}  # JSON documents repeat from learner to learner: each is encoded once
+    # An evaluation depends only on which of the class's requirements hold: learners alike share one.
+    evaluations: dict[tuple, engine.Evaluation] = {}
+    own_requirements = {pk: engine.requirements_of([c]) for pk, c in class_by_id.items()}
     now = timezone.now()
     for user_id, learner in learners.items():
         candidates = [class_by_id[pk] for pk in learner.classes]
@@ -270,8 +274,10 @@ def _apply_bulk_inner(batch: list[CourseOutcome], result: BackfillResult, announ
         own = {key: standings.get((user_id, key)) for key in engine.course_targets(candidates)}
         facts = engine.load_facts(user_id if others else 0, requirements, now, standings=own)
         for badge_class in candidates:
-            evaluation = engine.evaluate(badge_class, facts)
-            holds = tuple(r in evaluation.holding for r in engine.requirements_of([badge_class]))
+            holds = tuple(facts.holds(r) for r in own_requirements[badge_class.pk])
+            evaluation = evaluations.get((badge_class.pk, holds))
+            if evaluation is None:
+                evaluation = evaluations[(badge_class.pk, holds)] = engine.evaluate(badge_class, facts)
             if not evaluation.earned:  # progress is kept for the classes under way only (ADR 0011)
                 detail = encoded.get(("detail", badge_class.pk, holds))
                 if detail is None:
