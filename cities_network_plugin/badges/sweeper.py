@@ -22,19 +22,22 @@ def stale_events(older_than: datetime.timedelta, now: datetime.datetime | None =
 def sweep(older_than: datetime.timedelta, inline: bool = False, limit: int = 10_000,
           progress: Callable[[int, int], None] | None = None) -> int:
     """
-    Queue (or, with ``inline``, process here) every stale row, oldest first; returns how many were driven.
-    ``progress(done, total)`` is called as it goes.
+    Queue (or, with ``inline``, process here) every stale row, oldest first; returns how many were driven. When
+    the broker cannot be reached it stops at the first row it could not queue (the rest wait for the next sweep, or
+    for ``inline``). ``progress(done, total)`` is called as it goes.
     """
     from ..queueing import enqueue  # pylint: disable=import-outside-toplevel
     from .pipeline import process_event  # pylint: disable=import-outside-toplevel
     from .tasks import process_learner_event  # pylint: disable=import-outside-toplevel
 
     pks = list(stale_events(older_than).values_list("pk", flat=True)[:limit])
-    for number, pk in enumerate(pks, start=1):
+    driven = 0
+    for pk in pks:
         if inline:
             process_event(pk)
-        else:
-            enqueue(process_learner_event, pk)
+        elif not enqueue(process_learner_event, pk):
+            break
+        driven += 1
         if progress:
-            progress(number, len(pks))
-    return len(pks)
+            progress(driven, len(pks))
+    return driven

@@ -44,6 +44,12 @@ DEFAULTS: dict[str, Any] = {
     # .. setting_description: How many express-interest forms one address may send, per second (s), minute
     #   (m), hour (h) or day (d), e.g. "5/h".
     "CITIES_NETWORK_JOIN_RATE_LIMIT": "5/h",
+    # .. setting_name: CITIES_NETWORK_BROKER_PAUSE_SECONDS
+    # .. setting_default: 30
+    # .. setting_description: After the Celery broker could not be reached, a process queues no task for this
+    #   many seconds (the work waits in the inbox for the sweeper and the periodic jobs), so that requests do not
+    #   each wait for Celery's connection retries during an outage. 0 tries the broker every time.
+    "CITIES_NETWORK_BROKER_PAUSE_SECONDS": 30,
     # .. setting_name: CITIES_NETWORK_SWEEP_AFTER_MINUTES
     # .. setting_default: 10
     # .. setting_description: The sweeper re-drives learning events still waiting (or failed) this many minutes

@@ -8,6 +8,7 @@ import datetime
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from ... import queueing
 from ...badges import sweeper
 from ...reporting import summaries
 
@@ -39,5 +40,9 @@ class Command(BaseCommand):
                               progress=progress)
         verb = "processed" if options["inline"] else "queued"
         self.stdout.write(self.style.SUCCESS(f"{count} waiting or failed events {verb}."))
+        if not options["inline"] and queueing.broker_paused():
+            self.stdout.write(self.style.WARNING(
+                "The Celery broker could not be reached, so the other events were not queued. Start the broker and "
+                "run this again, or process them here with --inline."))
         counted = summaries.catch_up()
         self.stdout.write(f"Network report summaries: {counted} new awards, revocations and completions counted.")
