@@ -104,7 +104,8 @@ def rows_of(results: dict) -> list[tuple[str, str, str, str]]:
         figures = data["figures"]
         name = "MariaDB" if db == "mysql" else "SQLite"
         for scenario in figures.get("pipeline", {}).get("scenarios", []):
-            label = f"(a) pipeline {scenario['classes']:,} classes / {scenario['cities']} cities"
+            cities = f"{scenario['cities']} {'city' if scenario['cities'] == 1 else 'cities'}"
+            label = f"(a) pipeline {scenario['classes']:,} classes / {cities}"
             rows.append((label, name, _fmt(scenario["events_per_s"], "events/s"),
                          f"{_fmt(scenario['queries_per_event'])} queries/event "
                          f"({', '.join(f'{k} {v}' for k, v in scenario['queries_per_event_by_phase'].items())}); "

@@ -10,7 +10,9 @@ from .models import Award
 
 def send_award_email(award_pk: int) -> None:
     """Render and send the award email (from a task)."""
-    award = Award.objects.select_related("user", "badge_class__issuer_city").filter(pk=award_pk).first()
+    # By primary key, without the model's ordering (an ORDER BY on a one-row lookup only costs the compiler).
+    award = next(iter(Award.objects.select_related("user", "badge_class__issuer_city").filter(pk=award_pk).order_by()),
+                 None)
     if award is None or award.revoked or not award.recipient_email:
         return
     base = getattr(settings, "LMS_ROOT_URL", "").rstrip("/")
