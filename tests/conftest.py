@@ -7,6 +7,7 @@ import os
 import pytest
 from django.contrib.auth import get_user_model
 
+from cities_network_plugin import queueing
 from cities_network_plugin.tenancy import api as tenancy_api
 from cities_network_plugin.tenancy.models import City, CityRoleName, CityStatus, NetworkManager
 
@@ -37,6 +38,17 @@ def pytest_sessionstart(session):  # pylint: disable=unused-argument
             raise pytest.UsageError(message) from exc
         pytest.exit(message, returncode=0)
 
+
+
+@pytest.fixture(autouse=True)
+def _queueing_not_paused():
+    """
+    Every test starts with queueing on: a broker failure pauses queueing for the whole process (``queueing``), which
+    in a test run would carry over into the tests that follow.
+    """
+    queueing.resume()
+    yield
+    queueing.resume()
 
 @pytest.fixture
 def make_user(db):  # pylint: disable=unused-argument

@@ -6,6 +6,7 @@ makes two workers evaluating the same learner produce one award, whichever commi
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime
 import logging
@@ -407,11 +408,33 @@ def award(user, badge_class: BadgeClass, evidence: dict, awarded_by=None,
     return created, True
 
 
+@contextlib.contextmanager
+def one_statement():
+    """
+    Run one statement that may break a unique constraint inside the current transaction, so that the transaction
+    goes on after it fails. PostgreSQL aborts the whole transaction on an error: there the statement goes under a
+    savepoint. MySQL/MariaDB and SQLite roll back the failed statement alone and keep the transaction; there the
+    savepoint's two round trips are spared, and Django's "an error occurred in this atomic block" flag, which the
+    ORM sets for any error, is cleared again for an ``IntegrityError`` (the database has undone exactly that
+    statement and nothing else).
+    """
+    connection = transaction.get_connection()
+    if connection.vendor not in ("mysql", "sqlite") or not connection.in_atomic_block:
+        with transaction.atomic():
+            yield
+        return
+    try:
+        yield
+    except IntegrityError:
+        transaction.set_rollback(False)
+        raise
+
+
 def _insert_award(user, badge_class: BadgeClass, attempt: int, evidence: dict, awarded_by,
                   now: datetime.datetime) -> Award | None:
     """The award row, or None when the unique (learner, class, attempt) (or the uuid) is taken."""
     try:
-        with transaction.atomic():
+        with one_statement():
             return Award.objects.create(
                 badge_class=badge_class, user=user, attempt=attempt, recipient_email=user.email,
                 recipient_name=user.get_full_name() or user.username, salt=secrets.token_hex(16), issued_at=now,

@@ -93,7 +93,7 @@ def _write_standing(user, key: str, standing: CourseStanding | None, **values) -
     """Create the standing with ``values``, or update those fields of the one read under the lock."""
     if standing is None:
         try:
-            with transaction.atomic():
+            with engine.one_statement():
                 return CourseStanding.objects.create(user=user, course_key=key, **values)
         except IntegrityError:  # written meanwhile by something that does not take the learner's lock
             standing = CourseStanding.objects.select_for_update().get(user=user, course_key=key)
@@ -157,7 +157,7 @@ def _set_passing(user, key: str, passing: bool, at: datetime.datetime) -> Course
     existing one are not read), or None when a newer event had decided.
     """
     try:
-        with transaction.atomic():
+        with engine.one_statement():
             return CourseStanding.objects.create(user=user, course_key=key, passing=passing, passing_at=at)
     except IntegrityError:  # the learner has a standing in the course
         pass

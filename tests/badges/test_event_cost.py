@@ -6,7 +6,7 @@ import datetime
 import socket
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from cities_network_plugin.badges import engine
@@ -134,3 +134,20 @@ def test_an_older_event_after_a_newer_one_changes_nothing(make_class, learner, e
     events(send_passing, learner, is_passing=False, time=now + datetime.timedelta(hours=1))  # newer: it decides
     assert not CourseStanding.objects.get(user=learner, course_key=COURSE).passing
     assert Award.objects.get(user=learner, badge_class=badge).revoked
+
+
+@pytest.mark.skipif(connection.vendor not in ("mysql", "sqlite"), reason="PostgreSQL keeps the savepoint")
+@pytest.mark.django_db(transaction=True)
+def test_a_broken_unique_key_undoes_that_insert_only_and_needs_no_savepoint(make_class, learner):
+    badge = make_class([{"requirements": [PASS]}])
+    with transaction.atomic():
+        first, _ = engine.award(learner, badge, {}, announce=False)
+        CourseStanding.objects.create(user=learner, course_key=COURSE)  # written before the conflict
+        with CaptureQueriesContext(connection) as captured:
+            again, created = engine.award(learner, badge, {}, announce=False)  # the INSERT breaks the unique key
+        assert (again.pk, created) == (first.pk, False)
+        CourseStanding.objects.create(user=learner, course_key=COURSE_2)  # the transaction goes on
+    assert Award.objects.count() == 1
+    assert set(CourseStanding.objects.values_list("course_key", flat=True)) == {COURSE, COURSE_2}
+    savepoints = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" in q["sql"].upper()]
+    assert savepoints == [], "MySQL/MariaDB and SQLite undo the failed INSERT alone: no savepoint is needed"
