@@ -23,15 +23,18 @@ def process_learner_event(self, event_pk: int) -> str:
 @shared_task(ignore_result=True)
 def sweep_inbox() -> int:
     """
-    The periodic job: queue again the events still waiting or failed after a while; bring the network report's
-    summary tables up to date, so that a report rarely has anything to catch up with; and delete up to
-    PRUNE_PER_RUN old inbox rows and webhook deliveries of each kind (``pruning``).
+    The periodic job: queue again the events still waiting or failed after a while, and the webhook deliveries no
+    worker took up; bring the network report's summary tables up to date, so that a report rarely has anything to
+    catch up with; and delete up to PRUNE_PER_RUN old inbox rows and webhook deliveries of each kind (``pruning``).
     """
     from .. import pruning  # pylint: disable=import-outside-toplevel
     from ..reporting import summaries  # pylint: disable=import-outside-toplevel
+    from ..webhooks import api as webhooks_api  # pylint: disable=import-outside-toplevel
     from . import sweeper  # pylint: disable=import-outside-toplevel
 
-    swept = sweeper.sweep(older_than=datetime.timedelta(minutes=settings.CITIES_NETWORK_SWEEP_AFTER_MINUTES))
+    after = datetime.timedelta(minutes=settings.CITIES_NETWORK_SWEEP_AFTER_MINUTES)
+    swept = sweeper.sweep(older_than=after)
+    webhooks_api.redrive(older_than=after)
     summaries.catch_up()
     pruning.prune(limit=PRUNE_PER_RUN)
     return swept

@@ -41,12 +41,12 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import __version__
-from ..queueing import enqueue_on_commit
+from ..queueing import enqueue, enqueue_on_commit
 from ..tenancy.models import City
 from .models import CityWebhook, DeliveryState, WebhookDelivery, WebhookEvent
 
@@ -279,6 +279,34 @@ def redeliver(delivery: WebhookDelivery) -> WebhookDelivery:
     delivery.save(update_fields=["state", "next_retry_at"])
     enqueue_on_commit(deliver_webhook, delivery.pk)
     return delivery
+
+
+def stale_deliveries(older_than: datetime.timedelta, now: datetime.datetime | None = None):
+    """
+    Pending deliveries no worker has taken up: never tried ``older_than`` after they were recorded (their task was
+    never queued: the broker was down), or whose next attempt is ``older_than`` overdue (the broker lost it).
+    Oldest first.
+    """
+    cutoff = (now or timezone.now()) - older_than
+    return WebhookDelivery.objects.filter(state=DeliveryState.PENDING).filter(
+        Q(attempts=0, next_retry_at__isnull=True, created__lte=cutoff) | Q(next_retry_at__lte=cutoff)).order_by(
+        "created", "pk")
+
+
+def redrive(older_than: datetime.timedelta, limit: int = 10_000) -> int:
+    """
+    Queue again the stale deliveries (``stale_deliveries``); returns how many were queued. It stops at the first it
+    cannot queue (the broker is down: the rest wait for the next run). A delivery whose task was only slow is then
+    sent twice at worst, with the same ``X-Cities-Network-Delivery`` id, which receivers use to ignore repeats.
+    """
+    from .tasks import deliver_webhook  # pylint: disable=import-outside-toplevel
+
+    driven = 0
+    for pk in stale_deliveries(older_than).values_list("pk", flat=True)[:limit]:
+        if not enqueue(deliver_webhook, pk):
+            break
+        driven += 1
+    return driven
 
 
 def deliveries(webhook: CityWebhook):

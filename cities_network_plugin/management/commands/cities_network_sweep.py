@@ -1,7 +1,7 @@
 """
-Re-drive learning events left in the inbox (the broker was down, or processing failed), then bring the network
-report's summary tables up to date. Schedule it every few minutes (cron, or Celery beat with the ``sweep_inbox``
-task), or run it by hand after an outage.
+Re-drive learning events left in the inbox (the broker was down, or processing failed) and webhook deliveries no
+worker took up, then bring the network report's summary tables up to date. Schedule it every few minutes (cron,
+or Celery beat with the ``sweep_inbox`` task), or run it by hand after an outage.
 """
 import datetime
 
@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from ... import queueing
 from ...badges import sweeper
 from ...reporting import summaries
+from ...webhooks import api as webhooks_api
 
 
 class Command(BaseCommand):
@@ -44,5 +45,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(
                 "The Celery broker could not be reached, so the other events were not queued. Start the broker and "
                 "run this again, or process them here with --inline."))
+        elif not queueing.broker_paused():
+            redriven = webhooks_api.redrive(datetime.timedelta(minutes=minutes), limit=options["limit"])
+            self.stdout.write(f"Webhook deliveries no worker took up, queued again: {redriven}.")
         counted = summaries.catch_up()
         self.stdout.write(f"Network report summaries: {counted} new awards, revocations and completions counted.")
