@@ -8,6 +8,7 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -137,15 +138,42 @@ class AwardAdmin(CityScopedAdminMixin, admin.ModelAdmin):
             engine.revoke(obj, reason, by=request.user)
 
 
+class HeldFilter(admin.SimpleListFilter):
+    """Progress towards badges still under way, or rows of badges the learner now holds (kept from before)."""
+
+    title = gettext_lazy("badge")
+    parameter_name = "held"
+
+    def lookups(self, request, model_admin):
+        return [("no", gettext_lazy("Still pursued")), ("yes", gettext_lazy("Held by the learner"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(held=self.value() == "yes")
+        return queryset
+
+
 @admin.register(BadgeProgress)
 class BadgeProgressAdmin(CityScopedAdminMixin, admin.ModelAdmin):
-    """Learners' progress towards badges (computed; read only)."""
+    """
+    Learners' progress towards badges (computed; read only). Progress is kept for badges under way: the row of a
+    badge the learner has since earned is the one from before, so the list says which badges are held.
+    """
 
     city_field = "badge_class__issuer_city"
-    list_display = ["user", "badge_class", "groups_met", "groups_total", "updated_at"]
+    list_display = ["user", "badge_class", "groups_met", "groups_total", "badge_held", "updated_at"]
+    list_filter = [HeldFilter]
     list_select_related = ["user", "badge_class"]
     readonly_fields = ["user", "badge_class", "groups_met", "groups_total", "requirements_met", "requirements_total",
                        "detail", "updated_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(held=Exists(engine.valid_awards().filter(
+            user=OuterRef("user"), badge_class=OuterRef("badge_class"))))
+
+    @admin.display(boolean=True, description=gettext_lazy("Badge held"), ordering="held")
+    def badge_held(self, obj) -> bool:
+        return obj.held
 
     def has_add_permission(self, request, *args):
         return False

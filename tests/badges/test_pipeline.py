@@ -228,3 +228,25 @@ def test_the_platform_event_names_the_class_image_at_the_public_address(make_cla
     badge_class.image_type = "png"
     assert announcements.badge_image_url(badge_class) == (
         f"https://badges.example.org/cities-network/ob/v2/badges/{badge_class.uuid}/image")
+
+
+@pytest.mark.django_db
+def test_the_progress_admin_says_which_badges_are_held(make_class, learner, events, network_manager, client):
+    both = make_class([{"requirements": [PASS]}, {"requirements": [PASS_2]}], name="Both courses")
+    other = make_class([{"requirements": [PASS]}, {"requirements": [{"kind": "course_passed",
+                                                                     "target": "course-v1:AlphaX+Else+2026"}]}],
+                       name="Other pair")
+    events(send_passing, learner)  # 1 of 2 for both classes
+    events(send_passing, learner, course=COURSE_2)  # "Both courses" earned; its row from before stays
+    client.force_login(network_manager)
+    url = "/admin/cities_network_plugin/badgeprogress/"
+
+    def listed(query=""):
+        response = client.get(url + query)
+        assert response.status_code == 200
+        return {p.badge_class for p in response.context["cl"].result_list}
+
+    assert listed() == {both, other}
+    assert listed("?held=yes") == {both}
+    assert listed("?held=no") == {other}
+    assert "Badge held" in client.get(url).content.decode()
