@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 log = logging.getLogger(__name__)
-_paused_until = 0.0  # time.monotonic() before which this process does not try the broker
+_failed_at: float | None = None  # time.monotonic() of this process's last failure to reach the broker
 
 
 def enqueue(task, *args, **kwargs) -> bool:
@@ -26,16 +26,15 @@ def enqueue(task, *args, **kwargs) -> bool:
 
 
 def _send(task, args, kwargs) -> bool:
-    global _paused_until  # pylint: disable=global-statement
-    now = time.monotonic()
-    if now < _paused_until:
+    global _failed_at  # pylint: disable=global-statement
+    if broker_paused():
         log.warning("Did not queue %s%r: the broker could not be reached %.0f s ago; the periodic job will catch "
-                    "up.", task.name, tuple(args), now - (_paused_until - _pause()))
+                    "up.", task.name, tuple(args), time.monotonic() - _failed_at)
         return False
     try:
         task.apply_async(args=args, kwargs=kwargs)
     except Exception:  # pylint: disable=broad-except
-        _paused_until = time.monotonic() + _pause()
+        _failed_at = time.monotonic()
         log.exception("Could not queue %s%r; the periodic job will catch up. Nothing more is queued from this "
                       "process for %s s.", task.name, tuple(args), _pause())
         return False
@@ -48,13 +47,13 @@ def _pause() -> float:
 
 def broker_paused() -> bool:
     """Whether this process is not queueing tasks because the broker failed a moment ago."""
-    return time.monotonic() < _paused_until
+    return _failed_at is not None and time.monotonic() < _failed_at + _pause()
 
 
 def resume() -> None:
     """Try the broker again with the next task (after the outage is known to be over, and in tests)."""
-    global _paused_until  # pylint: disable=global-statement
-    _paused_until = 0.0
+    global _failed_at  # pylint: disable=global-statement
+    _failed_at = None
 
 
 def enqueue_on_commit(task, *args, **kwargs) -> None:

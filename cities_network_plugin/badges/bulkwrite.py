@@ -2,8 +2,9 @@
 Multi-row INSERTs straight from values, for the backfill: ``bulk_create`` builds a model instance and compiles
 every value of every row through the query compiler, which costs more than the database's own work on a
 100,000-row backfill. Here each value goes only through its field's ``get_db_prep_save`` (so JSON, dates and
-uuids are stored exactly as the ORM stores them), and the rows go in with ``executemany`` in batches (MySQLdb
-turns that into multi-row ``INSERT … VALUES (…), (…)``; SQLite runs one prepared statement).
+uuids are stored exactly as the ORM stores them), and the rows go in batches: on MySQL/MariaDB as multi-row
+``INSERT … VALUES (…), (…)`` written here (``_mysql_sender``), elsewhere with ``executemany`` (SQLite runs one
+prepared statement). Used by the backfill and by the report's summaries (``add``).
 """
 from __future__ import annotations
 
@@ -52,6 +53,22 @@ def insert(model: type[Model], names: Sequence[str], rows: Iterable[Sequence], b
     prepare = [(index, _memo(f.get_db_prep_save) if isinstance(f, models.DateTimeField) else f.get_db_prep_save)
                for index, f in enumerate(fields) if not isinstance(f, _AS_IS) and f.name not in prepared]
     width = len(fields)
+
+    def prepared_row(row):
+        if len(row) != width:
+            raise ValueError(f"{model.__name__} rows need {width} values ({', '.join(names)}), not {len(row)}")
+        if not prepare:
+            return row
+        row = list(row)
+        for index, prep in prepare:
+            row[index] = prep(row[index], connection)
+        return row
+
+    return _write(connection, sql, map(prepared_row, rows), batch_size)
+
+
+def _write(connection, sql: str, rows: Iterable[Sequence], batch_size: int) -> int:
+    """Send ``rows`` (database values) through ``sql``, an ``INSERT … VALUES (%s, …)``, in batches: how many."""
     sent, chunk = 0, []
     with connection.cursor() as cursor:
         if connection.vendor == "mysql":
@@ -60,12 +77,6 @@ def insert(model: type[Model], names: Sequence[str], rows: Iterable[Sequence], b
             def flush(chunk):
                 cursor.executemany(sql, chunk)
         for row in rows:
-            if len(row) != width:
-                raise ValueError(f"{model.__name__} rows need {width} values ({', '.join(names)}), not {len(row)}")
-            if prepare:
-                row = list(row)
-                for index, prep in prepare:
-                    row[index] = prep(row[index], connection)
             chunk.append(row)
             if len(chunk) >= batch_size:
                 flush(chunk)
@@ -155,15 +166,5 @@ def add(model: type[Model], keys: Sequence[str], counts: Sequence[str], rows: It
         suffix = f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {adding}"
     sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) {suffix}"  # noqa: S608 - names quoted, values bound
     fields = [meta.get_field(n) for n in (*keys, *fixed, *counts)]
-    sent, chunk = 0, []
-    with connection.cursor() as cursor:
-        for row in rows:
-            chunk.append([f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)])
-            if len(chunk) >= batch_size:
-                cursor.executemany(sql, chunk)
-                sent += len(chunk)
-                chunk = []
-        if chunk:
-            cursor.executemany(sql, chunk)
-            sent += len(chunk)
-    return sent
+    return _write(connection, sql, ([f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)]
+                                    for row in rows), batch_size)

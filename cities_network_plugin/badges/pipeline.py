@@ -110,26 +110,24 @@ def _apply_passing(event: LearnerEvent, user, evidence: dict) -> list:
     # The classes these courses count towards, then the learner's standings in every course those classes name
     # (this event's first), read in one statement under the lock: the evaluation needs no other course query.
     classes = engine.candidate_classes((RequirementKind.COURSE_PASSED, key) for key in keys)
-    if len(keys) == 1 and _needs_only_passing(classes, keys[0]):
-        # The classes need nothing of the learner's courses but what this event says: no standing to read first.
-        standing = _set_passing(user, keys[0], passing, event.occurred_at)
-        if standing is None:
-            return []  # a newer event already decided
-        if passing:
-            _complete_course_opportunity(user, keys[0], event.occurred_at, known=_known_opportunity(event, keys[0]))
-        standings = {keys[0]: standing}
-        changed = keys
-    else:
-        standings = _standings(user, set(keys) | engine.course_targets(classes))
-        changed = []
-        for key in keys:
+    # When the classes need nothing of the learner's courses but what this event says, no standing is read first.
+    read_first = len(keys) > 1 or not _needs_only_passing(classes, keys[0])
+    standings = _standings(user, set(keys) | engine.course_targets(classes)) if read_first else {}
+    changed = []
+    for key in keys:
+        if read_first:
             standing = standings[key]
             if standing is not None and standing.passing_at and standing.passing_at > event.occurred_at:
                 continue  # a newer event already decided
-            standings[key] = _write_standing(user, key, standing, passing=passing, passing_at=event.occurred_at)
-            changed.append(key)
-            if passing:
-                _complete_course_opportunity(user, key, event.occurred_at, known=_known_opportunity(event, key))
+            standing = _write_standing(user, key, standing, passing=passing, passing_at=event.occurred_at)
+        else:
+            standing = _set_passing(user, key, passing, event.occurred_at)
+            if standing is None:
+                continue  # a newer event already decided
+        standings[key] = standing
+        changed.append(key)
+        if passing:
+            _complete_course_opportunity(user, key, event.occurred_at, known=_known_opportunity(event, key))
     if not changed:
         return []
     if len(changed) < len(keys):  # only the classes of the courses this event changed

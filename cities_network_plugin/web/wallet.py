@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from ..badges import api as badges_api
 from ..badges import presentation
-from ..badges.models import Award, BadgeProgress, BadgeStatus
+from ..badges.models import Award, BadgeStatus
 from ..opportunities.models import Opportunity
 from ..tenancy import api as tenancy_api
 
@@ -19,10 +19,9 @@ def wallet(request):
     awards = presentation.awards_of(request.user)
     for item in awards:
         item.linkedin = item.linkedin_url(request)
-    held = {a.award.badge_class_id for a in awards if a.status == presentation.VALID}
-    under_way = (BadgeProgress.objects.filter(user=request.user, requirements_met__gt=0,
-                                              badge_class__status=BadgeStatus.ACTIVE)
-                 .exclude(badge_class_id__in=held).select_related("badge_class").order_by("-updated_at"))
+    under_way = (badges_api.progress_of(request.user).filter(requirements_met__gt=0,
+                                                             badge_class__status=BadgeStatus.ACTIVE)
+                 .order_by("-updated_at"))
     return render(request, "cities_network_plugin/wallet/wallet.html", {"awards": awards, "under_way": under_way})
 
 
@@ -51,8 +50,7 @@ def course_badges(request, course_key):
     classes = list(badges_api.classes_counting_course(key, opportunity))
     progress, held = {}, set()
     if request.user.is_authenticated:
-        mine = BadgeProgress.objects.filter(user=request.user, badge_class__in=classes)
-        progress = {p.badge_class_id: p for p in mine}
+        progress = {p.badge_class_id: p for p in badges_api.progress_of(request.user, classes)}
         held = set(presentation.engine.valid_awards().filter(user=request.user, badge_class__in=classes).values_list(
             "badge_class_id", flat=True))
     rows = [{"badge_class": c, "image_path": presentation.class_image_path(c), "progress": progress.get(c.pk),
