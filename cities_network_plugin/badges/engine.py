@@ -266,17 +266,33 @@ def _counted_by_active() -> Exists:
 def uuid_as_text(expression) -> Func:
     """
     A uuid column as the text ``str(uuid)`` gives (``8-4-4-4-12`` lowercase hex digits), which is how requirements
-    name a badge class. A database with a uuid type (PostgreSQL) casts it so; elsewhere Django keeps the 32 digits
-    without dashes, which are put in.
+    name a badge class, in a form that compares with a text column whatever the collations involved.
+
+    A database with a uuid type (PostgreSQL; MariaDB 10.7+ from Django 5.0) casts it so; elsewhere Django keeps the
+    32 digits without dashes, which are put in. On MySQL and MariaDB the text is then made binary: a ``CAST(… AS
+    char)`` takes the connection's collation (``utf8mb4_general_ci`` from the driver's ``utf8mb4``) while the text
+    column has its table's (``utf8mb4_unicode_ci`` on a database created so), and ``=`` between two implicit
+    collations fails with error 1267 "Illegal mix of collations". A binary operand makes the comparison bytewise,
+    which is right for lowercase hex digits and dashes, and the (kind, target) index still serves it.
     """
     if connection.features.has_native_uuid_field:
-        return Cast(expression, CharField(max_length=36))
-    # The column's own text (no cast: on MySQL a cast would take the connection's collation, not the column's).
+        return _BinaryOnMySQL(Cast(expression, CharField(max_length=36)))
     parts = [Substr(expression, start, length) for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))]
     dashed = [parts[0]]
     for part in parts[1:]:
         dashed += [Value("-"), part]
-    return Concat(*dashed, output_field=CharField(max_length=36))
+    return _BinaryOnMySQL(Concat(*dashed, output_field=CharField(max_length=36)))
+
+
+class _BinaryOnMySQL(Func):
+    """Its expression unchanged, but as a binary string on MySQL and MariaDB (see ``uuid_as_text``)."""
+
+    arity = 1
+    template = "%(expressions)s"
+    output_field = CharField(max_length=36)
+
+    def as_mysql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS BINARY)", **extra_context)
 
 
 # Class definitions (a class with its groups and requirements) this process has read, by class id, with the uuid
