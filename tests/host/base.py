@@ -21,6 +21,10 @@ SITE_ID = 1
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 _DB = os.environ.get("CITIES_NETWORK_TEST_DB", "sqlite")
+# The test database's collation: utf8mb4_unicode_ci (as many operators create theirs) unless the tier asks for another,
+# or for "server", the server's default (utf8mb4_general_ci on MariaDB 10.11, the driver's connection collation too).
+_MYSQL_COLLATION = os.environ.get("CITIES_NETWORK_MYSQL_COLLATION", "utf8mb4_unicode_ci")
+_MYSQL_COLLATION = None if _MYSQL_COLLATION == "server" else _MYSQL_COLLATION
 if _DB == "mysql":
     DATABASES = {
         "default": {
@@ -31,7 +35,7 @@ if _DB == "mysql":
             "HOST": os.environ.get("CITIES_NETWORK_MYSQL_HOST", "127.0.0.1"),
             "PORT": os.environ.get("CITIES_NETWORK_MYSQL_PORT", "3306"),
             "OPTIONS": {"charset": "utf8mb4"},
-            "TEST": {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"},
+            "TEST": {"CHARSET": "utf8mb4", "COLLATION": _MYSQL_COLLATION},
         }
     }
 elif _DB == "sqlite":
