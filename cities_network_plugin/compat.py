@@ -192,21 +192,71 @@ def is_course_staff(user, course_key: CourseKey) -> bool:
 
 class StandaloneCourseTab:
     """
-    The base of our course tab outside edx-platform (tests, the demo), with the shape of the platform's
-    ``EnrolledTab``: class attributes, ``is_enabled(course, user)``, and a ``link_func``.
+    The base of our course tab outside edx-platform (tests, the demo), shaped like the platform's ``EnrolledTab``
+    (``lms/djangoapps/courseware/tabs.py``) over ``CourseTab`` (``xmodule/tabs.py``): the same class attributes
+    and defaults, ``__init__(tab_dict)``, the ``link_func`` property, ``validate``, ``to_json`` and the
+    dictionary-style ``get``, so that code written against it runs unchanged on the platform's class.
     """
 
+    type = ""
+    title = None
+    body_class = None
+    online_help_token = None
     is_hideable = False
+    is_hidden = False
+    priority = None
+    is_movable = False
+    is_collection = False
+    is_dynamic = False
     is_default = True
-    is_movable = True
     allow_multiple = False
+    view_name = None
+    course_staff_only = False
+    supports_preview_menu = False
 
-    def __init__(self, tab_dict=None):
-        self.tab_dict = tab_dict or {}
+    def __init__(self, tab_dict):
+        self.name = tab_dict.get("name", self.title)
+        self.tab_id = tab_dict.get("tab_id", getattr(self, "tab_id", self.type))
+        self.course_staff_only = tab_dict.get("course_staff_only", False)
+        self.is_hidden = tab_dict.get("is_hidden", False)
+        self.tab_dict = tab_dict
+
+    @property
+    def link_func(self):
+        """``link_func(course, reverse_func)``: the view named ``view_name`` with the course's id, by default."""
+        view_name = self.view_name
+        return self.tab_dict.get("link_func",
+                                 lambda course, reverse_func: reverse_func(view_name, args=[str(course.id)]))
 
     @classmethod
-    def is_enabled(cls, course, user=None):  # pylint: disable=unused-argument
-        return bool(user is not None and getattr(user, "is_authenticated", False))
+    def is_enabled(cls, course, user=None) -> bool:
+        """
+        As ``EnrolledTab``: a signed-in user enrolled in the course, or with staff access to it (``has_access(user,
+        'staff', course)``: global staff, or the course's staff).
+        """
+        if user is None or not user.is_authenticated:
+            return False
+        return is_enrolled(user, course.id) or bool(user.is_staff) or is_course_staff(user, course.id)
+
+    @classmethod
+    def validate(cls, tab_dict, raise_error=True) -> bool:
+        """A stored tab needs its ``type`` (``CourseTab.validate``)."""
+        if "type" in tab_dict:
+            return True
+        if raise_error:
+            raise ValueError(f"Expected keys '['type']' are not present in the given dict: {tab_dict}")
+        return False
+
+    def to_json(self) -> dict:
+        """What the course stores of the tab."""
+        data = {"type": self.type, "name": self.name, "course_staff_only": self.course_staff_only}
+        if self.is_hidden:
+            data["is_hidden"] = True
+        return data
+
+    def get(self, key, default=None):
+        """``tab.get("name")``, as the platform's serializers read tabs."""
+        return getattr(self, key, default)
 
 
 def course_tab_base() -> type:

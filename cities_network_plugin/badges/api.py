@@ -254,14 +254,33 @@ def classes_counting_course(course_key: str, opportunity: Opportunity | None):
     The active classes a course counts towards: directly (passing it, its certificate), through its opportunity
     (attending it), or through the playlists holding that opportunity. By name, with their issuer city.
     """
+    opportunities = [str(opportunity.uuid)] if opportunity is not None else []
+    playlists = [str(u) for u in opportunity.playlists.values_list("uuid", flat=True)] if opportunity else []
+    return (BadgeClass.objects.filter(_counting_course(course_key, opportunities, playlists),
+                                      status=BadgeStatus.ACTIVE).distinct()
+            .select_related("issuer_city").order_by("name"))
+
+
+def course_counts_towards_badge(course_key: str) -> bool:
+    """
+    Whether ``classes_counting_course`` names any class, in two short queries (the course's opportunity with its
+    playlists, then one EXISTS on the requirements' index): the LMS's course tab asks on every course page.
+    """
+    rows = Opportunity.objects.filter(course_key=course_key).values_list("uuid", "playlists__uuid")
+    opportunities = sorted({str(opportunity) for opportunity, _ in rows})
+    playlists = sorted({str(playlist) for _, playlist in rows if playlist is not None})
+    return BadgeClass.objects.filter(_counting_course(course_key, opportunities, playlists),
+                                     status=BadgeStatus.ACTIVE).exists()
+
+
+def _counting_course(course_key: str, opportunities: list[str], playlists: list[str]) -> Q:
+    """Requirements met by the course: passing it or its certificate, its opportunities, their playlists."""
     targets = Q(groups__requirements__kind__in=[RequirementKind.COURSE_PASSED, RequirementKind.CERTIFICATE_EARNED],
                 groups__requirements__target=course_key)
-    if opportunity is not None:
+    if opportunities:
         targets |= Q(groups__requirements__kind=RequirementKind.OPPORTUNITY_ATTENDED,
-                     groups__requirements__target=str(opportunity.uuid))
-        playlists = [str(u) for u in opportunity.playlists.values_list("uuid", flat=True)]
-        if playlists:
-            targets |= Q(groups__requirements__kind=RequirementKind.PLAYLIST_COMPLETED,
-                         groups__requirements__target__in=playlists)
-    return (BadgeClass.objects.filter(targets, status=BadgeStatus.ACTIVE).distinct()
-            .select_related("issuer_city").order_by("name"))
+                     groups__requirements__target__in=opportunities)
+    if playlists:
+        targets |= Q(groups__requirements__kind=RequirementKind.PLAYLIST_COMPLETED,
+                     groups__requirements__target__in=playlists)
+    return targets

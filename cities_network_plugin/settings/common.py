@@ -21,6 +21,12 @@ DEFAULTS: dict[str, Any] = {
     #   (courses, enrollments, grades, certificates, course roles). Test hosts and the demo name a stand-in.
     # .. setting_warning: Change it only outside edx-platform; inside the platform the default is the right one.
     "CITIES_NETWORK_PLATFORM_BACKEND": "cities_network_plugin.compat.EdxPlatformBackend",
+    # .. setting_name: CITIES_NETWORK_COURSE_TAB_ALWAYS
+    # .. setting_default: False
+    # .. setting_description: Show the "Badges" course tab in every course to its enrolled learners and staff.
+    #   Off: only in courses that count towards an active badge (passing it, its certificate, attending its
+    #   opportunity, or a playlist holding it), the courses whose badges page has something to show.
+    "CITIES_NETWORK_COURSE_TAB_ALWAYS": False,
     # .. setting_name: CITIES_NETWORK_API_PAGE_SIZE
     # .. setting_default: 50
     # .. setting_description: Default page size of the REST API's lists (callers may ask up to 200 with

@@ -9,7 +9,6 @@ from rest_framework.test import APIClient
 from cities_network_plugin.badges import api as badges_api
 from cities_network_plugin.badges import engine
 from cities_network_plugin.badges.models import Award
-from cities_network_plugin.course_tab import CityBadgesTab
 
 from tests.badges.conftest import COURSE, send_passing
 
@@ -96,19 +95,3 @@ def test_course_page_lists_the_badges_it_counts_towards(client, learner, badge, 
     events(send_passing, learner)
     assert "You hold this badge." in client.get(f"/cities-network/courses/{COURSE}/badges/").content.decode()
     assert Client().get("/cities-network/courses/not-a-course/badges/").status_code == 404
-
-
-@pytest.mark.django_db
-def test_course_tab_is_registered_and_shown_only_where_a_badge_counts(learner, badge):
-    from importlib.metadata import entry_points  # pylint: disable=import-outside-toplevel
-    from types import SimpleNamespace  # pylint: disable=import-outside-toplevel
-
-    from opaque_keys.edx.keys import CourseKey  # pylint: disable=import-outside-toplevel
-
-    [entry] = [e for e in entry_points(group="openedx.course_tab") if e.name == "cities_network_badges"]
-    assert entry.load() is CityBadgesTab
-    course = SimpleNamespace(id=CourseKey.from_string(COURSE))
-    assert CityBadgesTab.is_enabled(course, user=learner)
-    assert not CityBadgesTab.is_enabled(SimpleNamespace(id=CourseKey.from_string("course-v1:X+Y+Z")), user=learner)
-    assert CityBadgesTab.link_func(course, lambda name, args: f"{name}:{args[0]}") == (
-        f"cities_network_plugin:course-badges:{COURSE}")

@@ -5,7 +5,8 @@ from django.db import models
 
 class StandinCourse(models.Model):
     """
-    Stands in for ``CourseOverview``.
+    Stands in for ``CourseOverview``; ``tabs`` holds the course's stored tabs as dictionaries, as its
+    ``CourseOverviewTab`` rows do (``openedx/core/djangoapps/content/course_overviews/models.py``).
 
     .. no_pii:
     """
@@ -15,6 +16,7 @@ class StandinCourse(models.Model):
     org = models.CharField(max_length=255, db_index=True)
     start = models.DateTimeField(null=True, blank=True)
     end = models.DateTimeField(null=True, blank=True)
+    tabs = models.JSONField(default=list, blank=True)
 
     def __str__(self):
         return self.course_key
