@@ -74,4 +74,4 @@ requirements: ## recompile the pinned requirements/*.txt from the *.in files (wi
 		--output-file $$f.txt $$f.in; done
 
 clean: ## remove the virtualenv, the demo database and reports
-	rm -rf $(VENV) .venv-tutor .venv-compile .demo .annotation_reports .tox build *.egg-info
+	rm -rf $(VENV) .venv-tutor .venv-compile .venv-pins-* .demo .annotation_reports .tox build *.egg-info

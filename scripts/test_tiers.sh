@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test tier in turn and prints each tier's pytest summary; exits non-zero if any tier failed.
-#   SQLite  : the LMS host suite, then the Studio (CMS) host suite
-#   MariaDB : the same two on 127.0.0.1:3306 (user root, empty password); Open edX runs MySQL
+#   SQLite  : the LMS host suite, then the Studio (CMS) host suite (Django 4.2, requirements/test.txt)
+#   MariaDB : the same two on 127.0.0.1:3306 (user root, empty password), on a database in the server's default
+#             collation; Open edX runs MySQL
 #   Real parts: tests/realparts — real Celery workers on the Redis broker (127.0.0.1:6379, database 5) applying
 #             events on MariaDB, and BADGE_AWARDED/BADGE_REVOKED through the event bus on Redis Streams
 #   Reliability: tests/reliability — duplicated, shuffled events on two workers, a broker outage, faults, the
 #             cross-city access matrix and generated bad input (MariaDB and Redis, database 6)
 #   Browser : tests/browser and tests/cms/browser in Debian's headless Chromium (scripts/install_browser.sh)
+#   Open edX pins (<release>): the SQLite, MariaDB and real-parts tiers again in .venv-pins-<release>, built under
+#             the platform's own pins (requirements/openedx/<release>.txt: Django 5.2, celery 5.6, openedx-events 11,
+#             Python 3.12) by scripts/pins_venv.sh; the named release on the server's default collation, master on
+#             a utf8mb4_unicode_ci database
 # On a developer's machine a tier whose service is missing skips with a message; under CI=true it fails.
 set -uo pipefail
 VENV=${VENV:-.venv}
@@ -27,8 +32,9 @@ tier "sqlite / lms" "$PY" -m pytest tests -q
 tier "sqlite / studio" "$PY" -m pytest tests/cms -q --ds=tests.host.cms_settings
 
 if mariadb_up; then
-    tier "mariadb / lms" env CITIES_NETWORK_TEST_DB=mysql "$PY" -m pytest tests -q
-    tier "mariadb / studio" env CITIES_NETWORK_TEST_DB=mysql "$PY" -m pytest tests/cms -q --ds=tests.host.cms_settings
+    tier "mariadb / lms" env CITIES_NETWORK_TEST_DB=mysql CITIES_NETWORK_MYSQL_COLLATION=server "$PY" -m pytest tests -q
+    tier "mariadb / studio" env CITIES_NETWORK_TEST_DB=mysql CITIES_NETWORK_MYSQL_COLLATION=server \
+        "$PY" -m pytest tests/cms -q --ds=tests.host.cms_settings
 elif [ "${CI:-}" = "true" ]; then
     echo "MariaDB is not reachable on 127.0.0.1:3306, and CI=true: failing instead of skipping."
     failed+=("mariadb")
@@ -75,6 +81,35 @@ browser_tests() {
     return $rc
 }
 tier "browser / chromium" browser_tests
+
+# The suite under an Open edX release's own pins (see the header). Each step says which; a step needs MariaDB or Redis
+# like the tiers above, and fails under CI=true when they are missing.
+pins_tier() {
+    local name=$1 collation=$2 venv py rc=0 db=cities_network_pins_$1
+    venv=$(bash scripts/pins_venv.sh "$name" | tail -n 1) || return 1
+    py="$venv/bin/python"
+    echo "--- sqlite / lms ($name)"; "$py" -m pytest tests -q || rc=1
+    echo "--- sqlite / studio ($name)"; "$py" -m pytest tests/cms -q --ds=tests.host.cms_settings || rc=1
+    if mariadb_up && redis_up; then
+        echo "--- mariadb / lms ($name, collation $collation)"
+        env CITIES_NETWORK_TEST_DB=mysql CITIES_NETWORK_MYSQL_DB="$db" CITIES_NETWORK_MYSQL_COLLATION="$collation" \
+            "$py" -m pytest tests -q || rc=1
+        echo "--- mariadb / studio ($name, collation $collation)"
+        env CITIES_NETWORK_TEST_DB=mysql CITIES_NETWORK_MYSQL_DB="$db" CITIES_NETWORK_MYSQL_COLLATION="$collation" \
+            "$py" -m pytest tests/cms -q --ds=tests.host.cms_settings || rc=1
+        echo "--- celery+redis / real parts ($name, collation $collation)"
+        env CITIES_NETWORK_REAL_PARTS=1 CITIES_NETWORK_TEST_DB=mysql CITIES_NETWORK_MYSQL_DB="${db}_realparts" \
+            CITIES_NETWORK_MYSQL_COLLATION="$collation" "$py" -m pytest tests/realparts -q || rc=1
+    elif [ "${CI:-}" = "true" ]; then
+        echo "MariaDB (127.0.0.1:3306) or Redis (127.0.0.1:6379) is not reachable, and CI=true: failing instead of skipping."
+        rc=1
+    else
+        echo "SKIPPED: the MariaDB and real-parts steps of open edx pins ($name) (need MariaDB and Redis)."
+    fi
+    return $rc
+}
+tier "open edx pins (verawood)" pins_tier verawood server
+tier "open edx pins (master)" pins_tier master utf8mb4_unicode_ci
 
 # Tutor plugin (tutor-cities-network/): the real Tutor CLI renders a throw-away project; no Docker needed. Its own
 # virtualenv, because Tutor's requirements are not the platform's; reinstalled when its requirements change.

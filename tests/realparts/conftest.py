@@ -30,6 +30,7 @@ from django.db import connection
 from cities_network_plugin.badges import api as badges_api
 
 from tests.conftest import require_service
+from tests.host.celery_app import configure
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
@@ -194,7 +195,7 @@ def _configure_celery(app, **conf) -> None:
         app._pool.force_close_all()  # pylint: disable=protected-access
     app._pool = None  # pylint: disable=protected-access
     app.amqp._producer_pool = None  # pylint: disable=protected-access
-    app.conf.update(conf)
+    configure(app, **conf)
 
 
 @pytest.fixture(scope="package")

@@ -10,6 +10,8 @@ import pytest
 
 from cities_network_plugin.webhooks import api as webhooks_api
 
+from tests.host.celery_app import configure
+
 
 class Receiver:
     """
@@ -105,8 +107,8 @@ def retries_run():
     """
     from cities_network_plugin.webhooks.tasks import deliver_webhook  # pylint: disable=import-outside-toplevel
 
-    conf = deliver_webhook.app.conf
-    before = conf.task_eager_propagates
-    conf.task_eager_propagates = False
+    app = deliver_webhook.app
+    before = app.conf.task_eager_propagates
+    configure(app, task_eager_propagates=False)
     yield
-    conf.task_eager_propagates = before
+    configure(app, task_eager_propagates=before)
