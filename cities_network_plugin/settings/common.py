@@ -93,6 +93,15 @@ DEFAULTS: dict[str, Any] = {
     # .. setting_description: The network's website in its Open Badges issuer profile. Empty: the plugin's
     #   pages on the LMS.
     "CITIES_NETWORK_ISSUER_URL": "",
+    # .. setting_name: CITIES_NETWORK_LMS_BASE_TEMPLATE
+    # .. setting_default: "main_django.html"
+    # .. setting_description: The LMS's Django template that the learner pages (wallet, city, opportunity,
+    #   playlist, claim, course badges, public award, join) extend, so that they show inside the LMS's own header
+    #   (account menu, sign-out) and footer, in the site's theme; the pages fill its blocks ``title``,
+    #   ``headextra``, ``bodyclass``, ``nav_skip`` and ``body``. Where the template does not exist (Studio, a
+    #   host without edx-platform), or the setting is empty, the pages keep the plugin's own base with its own bar.
+    #   Looked up once per process.
+    "CITIES_NETWORK_LMS_BASE_TEMPLATE": "main_django.html",
     # .. setting_name: CITIES_NETWORK_WEBHOOKS_TIMEOUT
     # .. setting_default: 5
     # .. setting_description: Seconds a city's webhook endpoint has to accept the connection, and then to

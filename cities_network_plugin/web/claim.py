@@ -5,12 +5,12 @@ the attendance is recorded. Confirming (a POST) keeps link previews and prefetch
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from ..opportunities import attendance
+from .frame import render_page
 from .ratelimit import is_limited
 
 TEMPLATE = "cities_network_plugin/claim.html"
@@ -26,14 +26,14 @@ def claim_page(request, code):
                "opportunity": claim_code.opportunity if claim_code else None}
     if request.method == "POST":
         if is_limited(request, "claim", settings.CITIES_NETWORK_CLAIM_RATE_LIMIT, key=f"user:{request.user.pk}"):
-            return render(request, TEMPLATE, {**context, "error": _("Too many attempts. Please wait a few minutes.")},
-                          status=429)
+            error = _("Too many attempts. Please wait a few minutes.")
+            return render_page(request, TEMPLATE, {**context, "error": error}, status=429)
         try:
             completion = attendance.claim(request.user, code)
         except ValidationError as exc:
-            return render(request, TEMPLATE, {**context, "error": exc.messages[0]}, status=400)
-        return render(request, TEMPLATE, {**context, "completion": completion})
+            return render_page(request, TEMPLATE, {**context, "error": exc.messages[0]}, status=400)
+        return render_page(request, TEMPLATE, {**context, "completion": completion})
     if claim_code is None:
         error = _("This code is not known. Check it with the organiser.")
-        return render(request, TEMPLATE, {**context, "error": error}, status=404)
-    return render(request, TEMPLATE, context)
+        return render_page(request, TEMPLATE, {**context, "error": error}, status=404)
+    return render_page(request, TEMPLATE, context)

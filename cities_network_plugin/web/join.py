@@ -8,7 +8,6 @@ import django
 from django import forms
 from django.conf import settings
 from django.db import transaction
-from django.shortcuts import render
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from ..onboarding import api as onboarding_api
 from ..onboarding.notifications import join_requested
 from ..tenancy.models import COUNTRY_VALIDATOR, City, CityStatus, validate_timezone
+from .frame import render_page
 from .ratelimit import is_limited
 
 # Django 5 asks forms to say which scheme a bare "example.org" gets; Django 4.2 has no such option.
@@ -99,13 +99,13 @@ def join(request):
         if is_limited(request, "join", settings.CITIES_NETWORK_JOIN_RATE_LIMIT):
             form = JoinForm(request.POST)
             form.is_valid()
-            return render(request, "cities_network_plugin/join.html", {
+            return render_page(request, "cities_network_plugin/join.html", {
                 "form": form,
                 "limited": True,
             }, status=429)
         form = JoinForm(request.POST)
         if form.is_valid():
             city = create_prospect(form.cleaned_data)
-            return render(request, "cities_network_plugin/join_thanks.html", {"city": city})
-        return render(request, "cities_network_plugin/join.html", {"form": form}, status=400)
-    return render(request, "cities_network_plugin/join.html", {"form": JoinForm()})
+            return render_page(request, "cities_network_plugin/join_thanks.html", {"city": city})
+        return render_page(request, "cities_network_plugin/join.html", {"form": form}, status=400)
+    return render_page(request, "cities_network_plugin/join.html", {"form": JoinForm()})

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render, resolve_url
+from django.shortcuts import get_object_or_404, resolve_url
 from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language_info
@@ -33,6 +33,7 @@ from ..opportunities.models import (
 )
 from ..tenancy import permissions
 from ..tenancy.models import City
+from .frame import render_page
 
 PAGE_SIZE = 12
 FILTER_NAMES = ("q", "kind", "date_from", "date_to", "mode", "skill", "language")
@@ -142,7 +143,7 @@ def city_page(request, slug):
     query.pop("page", None)
     playlists = (Playlist.objects.filter(city=city, status=PublicationStatus.PUBLISHED)
                  .annotate(item_count=Count("items")).order_by("title"))
-    return render(request, TEMPLATES + "city.html", {
+    return render_page(request, TEMPLATES + "city.html", {
         "city": city, "preview": preview, "page": page, "errors": errors, "values": values,
         "page_range": page.paginator.get_elided_page_range(page.number) if page else [],
         "page_query": (query.urlencode() + "&") if query else "",
@@ -167,7 +168,7 @@ def opportunity_page(request, uuid):
     playlists = (Playlist.objects.filter(items__opportunity=opportunity, status=PublicationStatus.PUBLISHED,
                                          city__in=City.objects.active())
                  .select_related("city").order_by("title").distinct())
-    return render(request, TEMPLATES + "opportunity.html", {
+    return render_page(request, TEMPLATES + "opportunity.html", {
         "opportunity": opportunity, "preview": not public,
         "draft": opportunity.status != PublicationStatus.PUBLISHED,
         "when": describe_when(opportunity.start, opportunity.end, zoneinfo.ZoneInfo(opportunity.city.timezone)),
@@ -197,7 +198,7 @@ def playlist_page(request, uuid):
         # A draft item still counts towards the playlist; learners see that it exists, not what it is.
         item.shown = item.opportunity.status == PublicationStatus.PUBLISHED or team
         item.when = describe_when(item.opportunity.start, item.opportunity.end, tz) if item.shown else ""
-    return render(request, TEMPLATES + "playlist.html", {
+    return render_page(request, TEMPLATES + "playlist.html", {
         "playlist": playlist, "items": items, "preview": not public, "progress": progress,
         "signed_in": request.user.is_authenticated,
         "mandatory_total": sum(1 for item in items if item.mandatory),

@@ -4,13 +4,14 @@ The learner's wallet (``/cities-network/badges/``), the public verification page
 """
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 
 from ..badges import api as badges_api
 from ..badges import presentation
 from ..badges.models import Award, BadgeStatus
 from ..opportunities.models import Opportunity
 from ..tenancy import api as tenancy_api
+from .frame import render_page
 
 
 @login_required
@@ -22,7 +23,7 @@ def wallet(request):
     under_way = (badges_api.progress_of(request.user).filter(requirements_met__gt=0,
                                                              badge_class__status=BadgeStatus.ACTIVE)
                  .order_by("-updated_at"))
-    return render(request, "cities_network_plugin/wallet/wallet.html", {"awards": awards, "under_way": under_way})
+    return render_page(request, "cities_network_plugin/wallet/wallet.html", {"awards": awards, "under_way": under_way})
 
 
 def public_award(request, uuid):
@@ -32,7 +33,7 @@ def public_award(request, uuid):
     """
     award = get_object_or_404(Award.objects.select_related("badge_class__issuer_city"), uuid=uuid)
     shown = presentation.view(award)
-    return render(request, "cities_network_plugin/wallet/award.html", {
+    return render_page(request, "cities_network_plugin/wallet/award.html", {
         "view": shown, "award": award, "badge_class": award.badge_class,
         "linkedin_url": shown.linkedin_url(request),
         "assertion_url": shown.absolute(shown.assertion_path, request),
@@ -55,5 +56,5 @@ def course_badges(request, course_key):
             "badge_class_id", flat=True))
     rows = [{"badge_class": c, "image_path": presentation.class_image_path(c), "progress": progress.get(c.pk),
              "held": c.pk in held, "issuer": presentation.issuer_name(c)} for c in classes]
-    return render(request, "cities_network_plugin/wallet/course_badges.html",
+    return render_page(request, "cities_network_plugin/wallet/course_badges.html",
                   {"course_key": key, "opportunity": opportunity, "rows": rows})
