@@ -10,16 +10,13 @@ without an opportunity gets one first from ``opportunities.api.sync_course``.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from .. import compat
 from ..opportunities import api as opportunities_api
-from ..opportunities.models import Opportunity
-from ..tenancy import api as tenancy_api
+from ..opportunities import course_scope
 from ..tenancy import permissions
 from . import describe, lookups, studio_link
 from .context import city_view, console_view, render_page
@@ -35,21 +32,12 @@ def courses(request, city):
     return render_page(request, "courses.html", city, {"courses": rows}, nav="console-courses")
 
 
-def _course_scope(user, course_key: str):
-    """The course's key, opportunity, owning city and cities, or 404 when the person may not see it."""
-    try:
-        key = tenancy_api.as_course_key(course_key)
-    except ValidationError as exc:
-        raise Http404("No such course.") from exc
-    opportunity = Opportunity.objects.filter(course_key=str(key)).select_related("city").first()
-    owner = opportunity.city if opportunity else tenancy_api.city_for_course(key)
-    shown_in = set(opportunity.cities.all()) if opportunity else ({owner} if owner else set())
-    visible = permissions.is_network_manager(user) or any(
-        permissions.can(user, permissions.VIEW, city) for city in shown_in)
-    info = compat.get_course(key)
-    if not visible or (opportunity is None and info is None):
+def _course_scope(user, course_key: str) -> course_scope.CourseScope:
+    """The course as the person sees it (``opportunities.course_scope``), or 404 when they may not see it."""
+    scope = course_scope.course_scope(user, course_key)
+    if scope is None:
         raise Http404("No such course.")
-    return key, info, opportunity, owner, shown_in
+    return scope
 
 
 def _save_cities(user, key, opportunity, owner, wanted):
@@ -68,10 +56,9 @@ def _save_cities(user, key, opportunity, owner, wanted):
 @console_view()
 def course(request, course_key):
     """A course's cities (change those you work for) and the badges it counts towards."""
-    key, info, opportunity, owner, shown_in = _course_scope(request.user, course_key)
-    workable = permissions.cities_for(request.user, permissions.WORK)
-    if owner is not None:
-        workable = workable.exclude(pk=owner.pk)
+    scope = _course_scope(request.user, course_key)
+    key, info, opportunity, owner, shown_in = scope.key, scope.info, scope.opportunity, scope.owner, scope.shown_in
+    workable = course_scope.taggable_cities(request.user, scope)
     form = CourseCitiesForm(request.POST if request.method == "POST" else None, workable=workable,
                             initial={"cities": [city.pk for city in shown_in]})
     if request.method == "POST" and form.is_valid():

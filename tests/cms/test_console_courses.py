@@ -8,8 +8,6 @@ from cities_network_plugin.console import studio_link
 from cities_network_plugin.opportunities import api as opportunities_api
 from cities_network_plugin.opportunities import tagging
 from cities_network_plugin.opportunities.models import Opportunity
-from cities_network_plugin.tenancy import api as tenancy_api
-from cities_network_plugin.tenancy.models import CityRoleName
 
 from .console_data import badge, errors_of, opportunity, playlist, url
 
@@ -26,15 +24,6 @@ def tags_of(key):
     from openedx_tagging import api as tagging_api  # pylint: disable=import-outside-toplevel
 
     return sorted(tag.value for tag in tagging_api.get_object_tags(key, taxonomy_id=tagging.get_taxonomy().pk))
-
-
-@pytest.fixture
-def both(make_user, city_a, city_b):
-    """Someone on the teams of Alpha (admin) and Beta (core team)."""
-    user = make_user("both", is_staff=True)
-    tenancy_api.set_member(city_a, user, CityRoleName.ADMIN)
-    tenancy_api.set_member(city_b, user, CityRoleName.CORE_TEAM)
-    return user
 
 
 def test_the_course_console_url_is_what_studio_links_to():

@@ -72,15 +72,36 @@ except ImportError:
     pass
 
 MIDDLEWARE = [
+    # Clears edx-django-utils' request cache for each request, first of all, as in the platform (lms/envs/common.py):
+    # edx-drf-extensions keeps what it decoded from a JWT there.
+    "edx_django_utils.cache.middleware.RequestCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Joins the two JWT cookies the micro-frontends' client sends into the one JwtAuthentication reads, as in the
+    # platform's MIDDLEWARE (lms/envs/common.py).
+    "edx_rest_framework_extensions.auth.jwt.middleware.JwtAuthCookieMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.contrib.sites.middleware.CurrentSiteMiddleware",
 ]
+# CORS for the micro-frontends' origin, as the platform answers it: django-cors-headers' middleware after the CSRF
+# one and 'use-jwt-cookie' among the allowed headers (lms/envs/common.py), credentials allowed (lms/envs/production.py
+# with ENABLE_CORS_HEADERS), the MFE host whitelisted (tutor-mfe's openedx-lms-production-settings patch). The
+# browser tests add the origin they serve the widgets from.
+try:
+    from corsheaders.defaults import default_headers as corsheaders_default_headers
+
+    INSTALLED_APPS.append("corsheaders")
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware") + 1,
+                      "corsheaders.middleware.CorsMiddleware")
+    CORS_ALLOW_CREDENTIALS = True
+    CORS_ORIGIN_WHITELIST = ["http://apps.local.openedx.io"]
+    CORS_ALLOW_HEADERS = (*corsheaders_default_headers, "use-jwt-cookie", "content-range", "content-disposition")
+except ImportError:  # until the test requirements have it; tests/test_mfe_client.py says so
+    pass
 
 TEMPLATES = [
     {

@@ -4,12 +4,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from edx_django_utils.plugins import get_plugin_url_patterns
 
-from .platform_standin.views import logout_view
+from .platform_standin import jwt_cookies
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The micro-frontends' client refreshes its JWT cookies here (openedx-platform lms/urls.py).
+    path("login_refresh", jwt_cookies.login_refresh, name="login_refresh"),
     path("login/", auth_views.LoginView.as_view(template_name="host/login.html"), name="login"),
-    # A link in the LMS header: logs out on GET, as the platform's logout view does.
-    path("logout/", logout_view, name="logout"),
+    path("logout/", auth_views.LogoutView.as_view(next_page="/login/"), name="logout"),
 ]
 urlpatterns.extend(get_plugin_url_patterns("lms.djangoapp"))

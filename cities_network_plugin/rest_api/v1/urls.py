@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
 from ... import __version__
-from .views import attendance, badges, onboarding, opportunities, reports, tenancy, webhooks
+from .views import attendance, badges, courses, onboarding, opportunities, reports, tenancy, webhooks
 
 CITY = "cities/<slug:slug>/"
 
@@ -55,6 +55,8 @@ api_patterns = [
          name="api-v1-badge-new-version"),
     path(f"{CITY}badges/<uuid:uuid>/awards/", badges.BadgeAwardListView.as_view(), name="api-v1-badge-awards"),
     path(f"{CITY}awards/<uuid:uuid>/revoke/", badges.AwardRevokeView.as_view(), name="api-v1-award-revoke"),
+    # One course as the console sees it (Studio's course outline shows it)
+    path("courses/<str:course_key>/", courses.CourseView.as_view(), name="api-v1-course"),
     path("me/badge-progress/", badges.MyProgressView.as_view(), name="api-v1-my-progress"),
     path("me/awards/", badges.MyAwardsView.as_view(), name="api-v1-my-awards"),
     path("community-calls/", onboarding.CommunityCallListView.as_view(), name="api-v1-community-calls"),
