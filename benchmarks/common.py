@@ -72,6 +72,7 @@ DATA_TABLES = (
     "cities_network_plugin_citywebhook", "cities_network_plugin_cityrole", "cities_network_plugin_cityorganization",
     "cities_network_plugin_citystepprogress", "cities_network_plugin_stepprogresshistory",
     "cities_network_plugin_cityonboarding", "cities_network_plugin_city", "platform_standin_standincoursegrade",
+    "platform_standin_standincertificate",
     "cities_network_plugin_awardmonthtally", "cities_network_plugin_learnerreach", "cities_network_plugin_reachcount",
     "auth_user",
 )

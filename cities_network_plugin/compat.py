@@ -12,6 +12,7 @@ outside this module depends on the platform's models.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +21,8 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 from opaque_keys.edx.keys import CourseKey
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ class PlatformBackend(Protocol):
         """The course, or None when it does not exist."""
 
     def list_courses(self, orgs: Iterable[str] | None = None) -> list[CourseInfo]:
-        """Courses, optionally only those of the given organisations."""
+        """Courses, optionally only those of the given organisations (compared case-insensitively; none: none)."""
 
     def is_enrolled(self, user, course_key: CourseKey) -> bool:
         """Whether ``user`` holds an active enrollment in the course."""
@@ -60,7 +63,7 @@ class PlatformBackend(Protocol):
         """Whether ``user`` is staff or instructor of the course."""
 
     def iter_course_outcomes(self, course_keys: Iterable[CourseKey] | None = None) -> Iterator[CourseOutcome]:
-        """Every learner's passing state and certificate, for backfills."""
+        """Every learner's current passing state and downloadable certificate, for backfills."""
 
     def create_taxonomy(self, name: str, description: str, export_id: str):
         """Create a content-tagging taxonomy that course authors of every organisation may use."""
@@ -76,6 +79,11 @@ class EdxPlatformBackend:
     """The backend used inside edx-platform. Each import is local: the modules exist only there."""
 
     def get_course(self, course_key: CourseKey) -> CourseInfo | None:
+        """
+        ``CourseOverview.get_from_id`` raises ``DoesNotExist`` for an unknown course and ``OSError`` when the module
+        store cannot load it (``load_from_module_store``, ``openedx/core/djangoapps/content/course_overviews/
+        models.py``): for the plugin both mean there is no course to show.
+        """
         from openedx.core.djangoapps.content.course_overviews.models import (  # pylint: disable=import-error,import-outside-toplevel
             CourseOverview,
         )
@@ -84,15 +92,25 @@ class EdxPlatformBackend:
             overview = CourseOverview.get_from_id(course_key)
         except CourseOverview.DoesNotExist:
             return None
+        except OSError as exc:
+            log.warning("cities_network: the course %s could not be loaded from the module store: %s", course_key, exc)
+            return None
         return _course_info(overview)
 
     def list_courses(self, orgs: Iterable[str] | None = None) -> list[CourseInfo]:
+        """
+        ``CourseOverview.get_all_courses`` matches ``orgs`` case-insensitively and reads an empty list as no filter
+        (``if orgs:``, same file as above): no organisations means no courses here, so it is not asked.
+        """
         from openedx.core.djangoapps.content.course_overviews.models import (  # pylint: disable=import-error,import-outside-toplevel
             CourseOverview,
         )
 
-        overviews = CourseOverview.get_all_courses(orgs=list(orgs) if orgs is not None else None)
-        return [_course_info(overview) for overview in overviews]
+        if orgs is not None:
+            orgs = list(orgs)
+            if not orgs:
+                return []
+        return [_course_info(overview) for overview in CourseOverview.get_all_courses(orgs=orgs)]
 
     def is_enrolled(self, user, course_key: CourseKey) -> bool:
         from common.djangoapps.student.models import CourseEnrollment  # pylint: disable=import-error,import-outside-toplevel
@@ -108,25 +126,18 @@ class EdxPlatformBackend:
         return CourseStaffRole(course_key).has_user(user) or CourseInstructorRole(course_key).has_user(user)
 
     def iter_course_outcomes(self, course_keys: Iterable[CourseKey] | None = None) -> Iterator[CourseOutcome]:
+        """
+        The grade rows (``lms/djangoapps/grades/models.py``) and the downloadable certificates
+        (``lms/djangoapps/certificates/models.py``, ``data.py``), read by ``read_course_outcomes``.
+        """
+        from lms.djangoapps.certificates.data import CertificateStatuses  # pylint: disable=import-error,import-outside-toplevel
         from lms.djangoapps.certificates.models import GeneratedCertificate  # pylint: disable=import-error,import-outside-toplevel
         from lms.djangoapps.grades.models import PersistentCourseGrade  # pylint: disable=import-error,import-outside-toplevel
 
-        grades = PersistentCourseGrade.objects.all()
-        certificates = GeneratedCertificate.objects.filter(status="downloadable")
-        if course_keys is not None:
-            course_keys = list(course_keys)
-            grades = grades.filter(course_id__in=course_keys)
-            certificates = certificates.filter(course_id__in=course_keys)
-        modes = {(c.user_id, str(c.course_id)): c.mode for c in certificates.only("user_id", "course_id", "mode")}
-        for grade in grades.only("user_id", "course_id", "passed_timestamp", "percent_grade").iterator():
-            yield CourseOutcome(
-                user_id=grade.user_id,
-                course_key=grade.course_id,
-                passed=grade.passed_timestamp is not None,
-                grade=grade.percent_grade,
-                certificate_mode=modes.get((grade.user_id, str(grade.course_id))),
-            )
-
+        return read_course_outcomes(
+            PersistentCourseGrade.objects.all(),
+            GeneratedCertificate.eligible_certificates.filter(status=CertificateStatuses.downloadable),
+            course_keys)
 
     def create_taxonomy(self, name: str, description: str, export_id: str):
         from openedx.core.djangoapps.content_tagging import api as tagging  # pylint: disable=import-error,import-outside-toplevel
@@ -148,6 +159,31 @@ class EdxPlatformBackend:
         )
 
         return get_user_preference(user, LANGUAGE_KEY) or None
+
+
+def read_course_outcomes(grades, certificates,
+                         course_keys: Iterable[CourseKey] | None = None) -> Iterator[CourseOutcome]:
+    """
+    One outcome per learner and course from a queryset of ``PersistentCourseGrade`` rows and one of the downloadable
+    ``GeneratedCertificate`` rows (or tables with their field names), in two queries whatever the number of
+    learners. ``passed`` is the current state, ``letter_grade != ''`` (``CourseGradeFactory._read``,
+    ``lms/djangoapps/grades/course_grade_factory.py``), which is what ``COURSE_PASSING_STATUS_UPDATED`` reports;
+    not ``passed_timestamp``, which ``PersistentCourseGrade.update_or_create`` sets on the first pass and never
+    clears. A certificate without a grade row is an outcome of its own, with ``passed`` unknown (None).
+    """
+    if course_keys is not None:
+        course_keys = list(course_keys)
+        grades = grades.filter(course_id__in=course_keys)
+        certificates = certificates.filter(course_id__in=course_keys)
+    held = {(user_id, str(course_id)): (course_id, mode)
+            for user_id, course_id, mode in certificates.values_list("user_id", "course_id", "mode")}
+    rows = grades.values_list("user_id", "course_id", "letter_grade", "percent_grade").iterator()
+    for user_id, course_id, letter_grade, percent_grade in rows:
+        certificate = held.pop((user_id, str(course_id)), None)
+        yield CourseOutcome(user_id=user_id, course_key=course_id, passed=letter_grade != "", grade=percent_grade,
+                            certificate_mode=certificate[1] if certificate else None)
+    for (user_id, _), (course_id, mode) in held.items():
+        yield CourseOutcome(user_id=user_id, course_key=course_id, passed=None, certificate_mode=mode)
 
 
 def _course_info(overview) -> CourseInfo:

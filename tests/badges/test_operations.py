@@ -18,7 +18,7 @@ from cities_network_plugin.opportunities import attendance
 from cities_network_plugin.opportunities.models import OpportunityCompletion
 
 from .conftest import COURSE, send_passing
-from tests.host.platform_standin.models import StandinCourseGrade
+from tests.host.platform_standin.models import StandinCertificate, StandinCourseGrade
 
 BASE = "/cities-network/api/v1/cities"
 
@@ -142,8 +142,8 @@ def test_backfill_from_platform_grades_and_from_csv(city_a, learner, make_user, 
                                      "status": "active", "groups": [{"requirements": [
                                          {"kind": "course_passed", "target": COURSE}]}]})
     other = make_user("ana")
-    StandinCourseGrade.objects.create(user=learner, course_key=COURSE, percent=0.8, passed=True)
-    StandinCourseGrade.objects.create(user=other, course_key=COURSE, percent=0.3, passed=False)
+    StandinCourseGrade.update_or_create(learner.pk, COURSE, percent_grade=0.8, letter_grade="Pass", passed=True)
+    StandinCourseGrade.update_or_create(other.pk, COURSE, percent_grade=0.3)
     out = io.StringIO()
     call_command("cities_network_backfill", "--dry-run", stdout=out)
     assert "would award 1 badges to 1 learners" in out.getvalue() and not Award.objects.exists()
@@ -165,9 +165,41 @@ def test_backfill_from_platform_grades_and_from_csv(city_a, learner, make_user, 
 @pytest.mark.django_db
 def test_backfill_never_overrides_a_live_event(city_a, learner, events):
     events(send_passing, learner, is_passing=False)
-    StandinCourseGrade.objects.create(user=learner, course_key=COURSE, percent=0.9, passed=True)
+    StandinCourseGrade.update_or_create(learner.pk, COURSE, percent_grade=0.9, letter_grade="Pass", passed=True)
     call_command("cities_network_backfill", stdout=io.StringIO())
     assert CourseStanding.objects.get(user=learner).passing is False
+
+
+@pytest.mark.django_db
+def test_backfill_and_events_agree_on_a_learner_who_passed_once_and_fell_below(city_a, learner, make_user, events):
+    """
+    The LMS sends the current state (``is_passing``); the grade row keeps ``passed_timestamp`` from the first pass.
+    A learner who fell below passing is not passing, whether the events or the backfill say so.
+    """
+    badges_api.create_class(city_a, {"name": "Bikes", "description": "d", "criteria_narrative": "c",
+                                     "status": "active", "groups": [{"requirements": [
+                                         {"kind": "course_passed", "target": COURSE}]}]})
+    by_events, by_backfill = make_user("by_events"), make_user("by_backfill")
+    events(send_passing, by_events, is_passing=True)
+    events(send_passing, by_events, is_passing=False)
+    StandinCourseGrade.update_or_create(by_backfill.pk, COURSE, percent_grade=0.8, letter_grade="Pass", passed=True)
+    StandinCourseGrade.update_or_create(by_backfill.pk, COURSE, percent_grade=0.4, letter_grade="", passed=False)
+    call_command("cities_network_backfill", stdout=io.StringIO())
+    standings = dict(CourseStanding.objects.filter(course_key=COURSE).values_list("user__username", "passing"))
+    assert standings == {"by_events": False, "by_backfill": False}
+    assert not Award.objects.filter(user=by_backfill).exists()
+
+
+@pytest.mark.django_db
+def test_backfill_awards_a_certificate_held_without_a_grade_row(city_a, learner):
+    badges_api.create_class(city_a, {"name": "Certified", "description": "d", "criteria_narrative": "c",
+                                     "status": "active", "groups": [{"requirements": [
+                                         {"kind": "certificate_earned", "target": COURSE}]}]})
+    StandinCertificate.objects.create(user=learner, course_id=COURSE, mode="verified", status="downloadable")
+    call_command("cities_network_backfill", stdout=io.StringIO())
+    assert Award.objects.get(user=learner).badge_class.name == "Certified"
+    standing = CourseStanding.objects.get(user=learner)
+    assert (standing.certificate_mode, standing.passing) == ("verified", False)
 
 
 @pytest.mark.django_db

@@ -3,11 +3,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from django.db.models import Q
 from opaque_keys.edx.keys import CourseKey
 
-from cities_network_plugin.compat import CourseInfo, CourseOutcome
+from cities_network_plugin.compat import CourseInfo, CourseOutcome, read_course_outcomes
 
-from .models import StandinCourse, StandinCourseGrade, StandinCourseStaff, StandinEnrollment, StandinUserPreference
+from .models import (
+    StandinCertificate,
+    StandinCourse,
+    StandinCourseGrade,
+    StandinCourseStaff,
+    StandinEnrollment,
+    StandinUserPreference,
+)
 
 
 def _info(course: StandinCourse) -> CourseInfo:
@@ -28,9 +36,16 @@ class StandinBackend:
         return _info(course) if course else None
 
     def list_courses(self, orgs: Iterable[str] | None = None) -> list[CourseInfo]:
+        """
+        Organisations compared case-insensitively, as ``CourseOverview.get_all_courses`` does (one ``org__iexact``
+        per org, ``openedx/core/djangoapps/content/course_overviews/models.py``); no organisations, no courses.
+        """
         courses = StandinCourse.objects.order_by("course_key")
         if orgs is not None:
-            courses = courses.filter(org__in=list(orgs))
+            matching = Q(pk__in=[])
+            for org in orgs:
+                matching |= Q(org__iexact=org)
+            courses = courses.filter(matching)
         return [_info(course) for course in courses]
 
     def add_course(self, course_key: CourseKey, display_name: str, start=None, end=None) -> CourseInfo:
@@ -73,14 +88,8 @@ class StandinBackend:
         return StandinCourseStaff.objects.filter(user_id=user.pk, course_key=str(course_key)).exists()
 
     def iter_course_outcomes(self, course_keys: Iterable[CourseKey] | None = None) -> Iterator[CourseOutcome]:
-        grades = StandinCourseGrade.objects.order_by("pk")
-        if course_keys is not None:
-            grades = grades.filter(course_key__in=[str(key) for key in course_keys])
-        for grade in grades.iterator():
-            yield CourseOutcome(
-                user_id=grade.user_id,
-                course_key=CourseKey.from_string(grade.course_key),
-                passed=grade.passed,
-                grade=grade.percent,
-                certificate_mode=grade.certificate_mode or None,
-            )
+        """The platform backend's reading (``compat.read_course_outcomes``) of the stand-in's tables."""
+        return read_course_outcomes(
+            StandinCourseGrade.objects.order_by("pk"),
+            StandinCertificate.eligible_certificates.filter(status="downloadable").order_by("pk"),
+            course_keys)
