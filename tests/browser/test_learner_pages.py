@@ -37,7 +37,7 @@ def test_wallet_shows_a_badge_earned_through_a_completion_event(page, demo_netwo
     # The shared link, as an employer opens it: no sign-in needed.
     page.driver.delete_all_cookies()
     page.open(f"/cities-network/badges/{award.uuid}/")
-    assert page.text("h1") == BADGE
+    assert page.text("main h1") == BADGE
     assert "This badge is valid." in page.text("main")
     page.check_accessibility("public award page")
     page.screenshot("award-public")
@@ -45,7 +45,7 @@ def test_wallet_shows_a_badge_earned_through_a_completion_event(page, demo_netwo
 
 def test_city_page_lists_the_city_offer(page, demo_network):
     page.open("/cities-network/c/vilnius/")
-    assert "Vilnius" in page.text("h1")
+    assert "Vilnius" in page.text("main h1")
     assert page.find_all(".cards > .card"), "the city page lists no opportunity"
     page.check_accessibility("city page")
     page.screenshot("city-page")
