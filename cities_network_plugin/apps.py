@@ -43,4 +43,8 @@ class CitiesNetworkPluginConfig(AppConfig):
     }
 
     def ready(self):
-        from . import signals  # noqa: F401 pylint: disable=import-outside-toplevel,unused-import
+        from django.db.models.signals import post_migrate  # pylint: disable=import-outside-toplevel
+
+        from . import signals, uuid_columns  # noqa: F401 pylint: disable=import-outside-toplevel,unused-import
+
+        post_migrate.connect(uuid_columns.after_migrate, sender=self, dispatch_uid="cities_network_uuid_columns")
