@@ -101,7 +101,7 @@ def _install(monkeypatch, name: str, **attributes) -> None:
 class FakeCourseOverview:
     """``CourseOverview`` (openedx/core/djangoapps/content/course_overviews/models.py), as far as compat asks."""
 
-    class DoesNotExist(Exception):
+    class DoesNotExist(Exception):  # noqa: N818 - the name Django gives it
         pass
 
     courses: dict = {}
