@@ -7,9 +7,12 @@ The templates are in ``templates/`` and rendered by Tutor with its configuration
 """
 from __future__ import annotations
 
+import shutil
 from importlib import resources
+from pathlib import Path
 
 from tutor import hooks
+from tutor import plugins as tutor_plugins
 
 from . import __version__
 
@@ -95,3 +98,58 @@ hooks.Filters.CLI_DO_INIT_TASKS.add_items([
     ("lms", _template("init-lms.sh.j2")),
     ("cms", _template("init-cms.sh.j2")),
 ])
+
+
+# --- Micro-frontend widgets (with tutor-mfe) -------------------------------------------------------------------------
+# The widgets' source (widgets/src, see docs/decisions/0014-mfe-widgets.md) is copied verbatim into tutor-mfe's image
+# build context at every `tutor config save`, then next to each MFE's env.config.jsx, whose webpack builds it with the
+# MFE's own React and @edx/frontend-platform. env.config.jsx is one file for every MFE, so every MFE gets the folder
+# (its build-time imports must resolve in each); the slots below insert the widgets only into their own MFE.
+WIDGETS_SOURCE = Path(__file__).resolve().parent / "widgets" / "src"
+WIDGETS_DIR = "cities-network-widgets"
+WIDGET_FILES = ("*.js", "*.jsx")
+
+hooks.Filters.ENV_PATCHES.add_items([
+    # tutor-mfe's Dockerfile: in each MFE's stage, after `COPY env.config.jsx /openedx/app`.
+    ("mfe-dockerfile-pre-npm-build", f"COPY {WIDGETS_DIR} /openedx/app/{WIDGETS_DIR}"),
+    ("mfe-env-config-buildtime-imports",
+     "import { CourseCitiesWidget as CitiesNetworkCourseCitiesWidget, "
+     f"LearnerBadgesWidget as CitiesNetworkLearnerBadgesWidget }} from './{WIDGETS_DIR}';"),
+])
+
+
+def _slot_widget(widget_id: str, component: str) -> str:
+    """A frontend-plugin-framework Insert of a direct plugin, in env.config.jsx's JavaScript."""
+    return ("{ op: PLUGIN_OPERATIONS.Insert, widget: { "
+            f"id: '{widget_id}', type: DIRECT_PLUGIN, priority: 60, RenderWidget: {component} }} }}")
+
+
+# (MFE, slot, widget): the slots' ids as the MFEs declare them (frontend-app-authoring's
+# src/plugin-slots/CourseAuthoringOutlineSidebarSlot, frontend-app-learner-dashboard's
+# src/plugin-slots/WidgetSidebarSlot).
+MFE_SLOTS = (
+    ("authoring", "org.openedx.frontend.authoring.course_outline_sidebar.v1",
+     _slot_widget("cities_network_course_cities", "CitiesNetworkCourseCitiesWidget")),
+    ("learner-dashboard", "org.openedx.frontend.learner_dashboard.widget_sidebar.v1",
+     _slot_widget("cities_network_learner_badges", "CitiesNetworkLearnerBadgesWidget")),
+)
+
+try:
+    from tutormfe.hooks import PLUGIN_SLOTS
+except ImportError:  # tutor-mfe is not installed: no MFE to put widgets into
+    PLUGIN_SLOTS = None
+if PLUGIN_SLOTS is not None:
+    PLUGIN_SLOTS.add_items(list(MFE_SLOTS))
+
+
+@hooks.Actions.ENV_SAVED.add()
+def _copy_widgets(root: str, config: dict) -> None:  # pylint: disable=unused-argument
+    """The widgets' files, as they are, into tutor-mfe's build context (Tutor would render them as templates)."""
+    if not tutor_plugins.is_loaded("mfe"):
+        return
+    target = Path(root) / "plugins" / "mfe" / "build" / "mfe" / WIDGETS_DIR
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for pattern in WIDGET_FILES:
+        for source in WIDGETS_SOURCE.glob(pattern):
+            shutil.copy2(source, target / source.name)
