@@ -129,6 +129,25 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tes
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
 }
+
+
+def _jwt_signing_keys() -> tuple[str, str]:
+    """
+    A throwaway RSA key for the run, as the platform's JWT_PUBLIC_SIGNING_JWK_SET and JWT_PRIVATE_SIGNING_JWK (JSON
+    strings). edx-drf-extensions checks a JWT against the asymmetric keys first, and with none configured that first
+    check passes without verifying anything: a host without them would accept any signature, unlike the platform.
+    """
+    import json  # pylint: disable=import-outside-toplevel
+
+    from cryptography.hazmat.primitives.asymmetric import rsa  # pylint: disable=import-outside-toplevel
+    from jwt.algorithms import RSAAlgorithm  # pylint: disable=import-outside-toplevel
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public, private = (dict(json.loads(RSAAlgorithm.to_jwk(k)), kid="test-host") for k in (key.public_key(), key))
+    return json.dumps({"keys": [public]}), json.dumps(private)
+
+
+_JWT_PUBLIC_KEYS, _JWT_PRIVATE_KEY = _jwt_signing_keys()
 # edx-drf-extensions' JWT settings, as the platform sets them.
 JWT_AUTH = {
     "JWT_ISSUERS": [{"ISSUER": "http://127.0.0.1/oauth2", "AUDIENCE": "lms-key",
@@ -140,7 +159,9 @@ JWT_AUTH = {
     "JWT_SECRET_KEY": "lms-secret-for-tests-only-0123456789",
     "JWT_ALGORITHM": "HS256",
     "JWT_AUTH_COOKIE": "edx-jwt-cookie",
-    "JWT_PUBLIC_SIGNING_JWK_SET": None,
+    "JWT_PUBLIC_SIGNING_JWK_SET": _JWT_PUBLIC_KEYS,
+    "JWT_PRIVATE_SIGNING_JWK": _JWT_PRIVATE_KEY,
+    "JWT_SIGNING_ALGORITHM": "RS512",
 }
 
 # The host's stand-in for edx-platform. Set before the plugin's settings run, which must keep it.

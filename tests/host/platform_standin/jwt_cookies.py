@@ -8,8 +8,8 @@ only, 401 for the signed-out) and user_authn/cookies.py (``get_response_with_ref
 ``_set_jwt_cookies``): the JWT is split in two cookies, ``header.payload`` readable by JavaScript and the signature
 HttpOnly, both expiring after ``JWT_IN_COOKIE_EXPIRATION``; edx-drf-extensions' ``JwtAuthCookieMiddleware`` joins
 them again for ``JwtAuthentication``. The claims are those of oauth_dispatch/jwt.py for the login client's scopes
-(``user_id``, ``email``, ``profile``); the stand-in signs with the host's ``JWT_AUTH`` secret (HS256), where the
-platform signs with its asymmetric key.
+(``user_id``, ``email``, ``profile``), signed with the host's asymmetric key as the platform signs them
+(``create_jwt_from_token(..., use_asymmetric_key=True)``: ``JWT_PRIVATE_SIGNING_JWK``, ``JWT_SIGNING_ALGORITHM``).
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from edx_rest_framework_extensions.auth.jwt import cookies as jwt_cookies
+from jwt.algorithms import RSAAlgorithm
 
 DEFAULT_EXPIRATION = 60 * 60  # the platform's JWT_AUTH['JWT_IN_COOKIE_EXPIRATION'] default (lms/envs/common.py)
 
@@ -32,6 +33,7 @@ def create_jwt(user, expires_in: int) -> str:
     """A JWT for ``user`` with the claims the platform's login client gets."""
     now = datetime.datetime.now(tz=datetime.UTC)
     auth = settings.JWT_AUTH
+    private_key = auth["JWT_PRIVATE_SIGNING_JWK"]
     return jwt.encode({
         "iss": auth["JWT_ISSUER"], "aud": auth["JWT_AUDIENCE"], "version": "1.2.0", "grant_type": "password",
         "iat": now, "exp": now + datetime.timedelta(seconds=expires_in),
@@ -39,7 +41,8 @@ def create_jwt(user, expires_in: int) -> str:
         "email": user.email, "email_verified": user.is_active, "name": user.get_full_name(),
         "administrator": user.is_staff, "superuser": user.is_superuser,
         "scopes": ["user_id", "email", "profile"], "filters": [], "is_restricted": False,
-    }, auth["JWT_SECRET_KEY"], algorithm=auth.get("JWT_ALGORITHM", "HS256"))
+    }, RSAAlgorithm.from_jwk(private_key), algorithm=auth["JWT_SIGNING_ALGORITHM"],
+        headers={"kid": json.loads(private_key)["kid"]})
 
 
 def set_jwt_cookies(response, request, user) -> None:
