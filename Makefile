@@ -18,13 +18,16 @@ help: ## list the targets
 system-deps: ## install the system packages the project needs: build libraries, GNU gettext (Debian, as root)
 	@bash scripts/system_deps.sh
 
-$(STAMP): requirements/quality.txt requirements/test.txt requirements/base.txt setup.py tests/js/package-lock.json | system-deps
+WIDGETS_LOCK := tutor-cities-network/tutorcitiesnetwork/widgets/package-lock.json
+$(STAMP): requirements/quality.txt requirements/test.txt requirements/base.txt setup.py tests/js/package-lock.json \
+		$(WIDGETS_LOCK) | system-deps
 	@echo "Creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version))"
 	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
 	@$(VPY) -m pip install --quiet --upgrade pip
 	@$(VPY) -m pip install --quiet -r requirements/quality.txt
 	@$(VPY) -m pip install --quiet --no-deps -e .
 	@bash scripts/install_test_js.sh
+	@bash scripts/install_mfe_widgets.sh
 	@touch $(STAMP)
 
 venv: $(STAMP)

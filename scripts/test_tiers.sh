@@ -66,6 +66,19 @@ else
     echo "SKIPPED: reliability tier (needs Redis on 127.0.0.1:6379 and MariaDB on 127.0.0.1:3306)."
 fi
 
+# The micro-frontend widgets (tutor-cities-network/tutorcitiesnetwork/widgets): their Node tests (the rendered
+# env.config.jsx of each MFE finds its widget; the widgets render their states), after scripts/install_mfe_widgets.sh.
+mfe_widget_tests() {
+    local widgets=tutor-cities-network/tutorcitiesnetwork/widgets
+    if [ ! -d "$widgets/node_modules" ]; then
+        [ "${CI:-}" = "true" ] && { echo "The widgets' JavaScript is not installed (scripts/install_mfe_widgets.sh)."; return 1; }
+        echo "SKIPPED: the widgets' Node tests (run scripts/install_mfe_widgets.sh first)."
+        return 0
+    fi
+    npm test --prefix "$widgets" --silent
+}
+tier "mfe widgets / node" mfe_widget_tests
+
 # Browser tests (tests/browser on the LMS host, tests/cms/browser on the Studio host): Debian's headless Chromium
 # driven by Selenium, axe-core checks on each page, screenshots into docs/screenshots/. install_browser.sh installs
 # Chromium, chromedriver and axe-core when missing (as root); without them the tests skip, or fail under CI=true.
