@@ -48,7 +48,8 @@ DEFAULTS: dict[str, Any] = {
     # .. setting_name: CITIES_NETWORK_JOIN_RATE_LIMIT
     # .. setting_default: "5/h"
     # .. setting_description: How many express-interest forms one address may send, per second (s), minute
-    #   (m), hour (h) or day (d), e.g. "5/h".
+    #   (m), hour (h) or day (d), e.g. "5/h". The address is the client's as the platform takes it for its own
+    #   rate limits (``edx_django_utils.ip``): behind a CDN, set the platform's ``CLOSEST_CLIENT_IP_FROM_HEADERS``.
     "CITIES_NETWORK_JOIN_RATE_LIMIT": "5/h",
     # .. setting_name: CITIES_NETWORK_BROKER_PAUSE_SECONDS
     # .. setting_default: 30
@@ -83,6 +84,13 @@ DEFAULTS: dict[str, Any] = {
     # .. setting_description: How many attendance claims (codes typed or QR links opened) one learner may send,
     #   e.g. "10/15m": ten every fifteen minutes. Stops guessing of codes.
     "CITIES_NETWORK_CLAIM_RATE_LIMIT": "10/15m",
+    # .. setting_name: CITIES_NETWORK_CLAIM_ADDRESS_RATE_LIMIT
+    # .. setting_default: "300/15m"
+    # .. setting_description: How many attendance claims (codes typed or QR links opened) may come from one client
+    #   address, whatever the accounts, e.g. "300/15m". Stops guessing of codes with many accounts; high enough for
+    #   an event whose attendees all claim over the venue's Wi-Fi (one address, two requests each). The address is
+    #   taken as for ``CITIES_NETWORK_JOIN_RATE_LIMIT``.
+    "CITIES_NETWORK_CLAIM_ADDRESS_RATE_LIMIT": "300/15m",
     # .. setting_name: CITIES_NETWORK_PUBLIC_URL
     # .. setting_default: ""
     # .. setting_description: Base address of the LMS used in Open Badges documents (ids, verification links),

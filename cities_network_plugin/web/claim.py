@@ -1,8 +1,11 @@
 """
 The page a learner opens from an event's QR code (``/cities-network/claim/<code>/``): sign in, confirm, and
 the attendance is recorded. Confirming (a POST) keeps link previews and prefetchers from claiming for anyone.
+
+Opening the page says whether a code is known, so it counts against the claim limits as a claim does (per account
+and per client address, ``ratelimit.claim_limited``); over them the page looks nothing up and answers the same
+for every code.
 """
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -11,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..opportunities import attendance
 from .frame import render_page
-from .ratelimit import is_limited
+from .ratelimit import claim_limited
 
 TEMPLATE = "cities_network_plugin/claim.html"
 
@@ -21,13 +24,13 @@ TEMPLATE = "cities_network_plugin/claim.html"
 @require_http_methods(["GET", "POST"])
 def claim_page(request, code):
     """Show what the code is for; on POST record the attendance."""
+    if claim_limited(request):
+        error = _("Too many attempts. Please wait a few minutes.")
+        return render_page(request, TEMPLATE, {"code": "", "error": error}, status=429)
     claim_code = attendance.find_claim_code(code)
     context = {"code": code, "claim_code": claim_code,
                "opportunity": claim_code.opportunity if claim_code else None}
     if request.method == "POST":
-        if is_limited(request, "claim", settings.CITIES_NETWORK_CLAIM_RATE_LIMIT, key=f"user:{request.user.pk}"):
-            error = _("Too many attempts. Please wait a few minutes.")
-            return render_page(request, TEMPLATE, {**context, "error": error}, status=429)
         try:
             completion = attendance.claim(request.user, code)
         except ValidationError as exc:

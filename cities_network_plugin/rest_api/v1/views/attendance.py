@@ -17,7 +17,7 @@ from ....opportunities import attendance
 from ....opportunities.models import ClaimCode, Opportunity, OpportunityCompletion
 from ....tenancy import api as tenancy_api
 from ....tenancy import permissions
-from ....web.ratelimit import is_limited
+from ....web.ratelimit import claim_limited
 from ..schema import document
 from .base import ApiViewMixin, CityScopedMixin, raise_as_drf
 
@@ -137,14 +137,17 @@ class ClaimCodeListView(OpportunityTeamMixin, generics.ListCreateAPIView):
 
 
 class ClaimView(ApiViewMixin, APIView):
-    """A signed-in learner records their attendance with the event's code (rate-limited per account)."""
+    """
+    A signed-in learner records their attendance with the event's code (rate-limited per account and per client
+    address, in one budget with the claim page).
+    """
 
     permission_classes = (IsAuthenticated,)
     parser_classes = (JSONParser, FormParser)
 
     @document(request=ClaimSerializer, responses={201: AttendeeSerializer})
     def post(self, request):
-        if is_limited(request, "claim", settings.CITIES_NETWORK_CLAIM_RATE_LIMIT, key=f"user:{request.user.pk}"):
+        if claim_limited(request):
             raise Throttled(detail=_("Too many attempts. Please wait a few minutes and try again."))
         reader = ClaimSerializer(data=request.data)
         reader.is_valid(raise_exception=True)
