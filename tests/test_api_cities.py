@@ -105,7 +105,8 @@ def test_team_errors_are_clear(api, admin_a, city_a):
     api.force_authenticate(admin_a)
     response = api.post(f"{CITIES}alpha/team/", {"user": "ghost", "role": "wizard"}, format="json")
     assert response.status_code == 400
-    assert "No account was found for 'ghost'." in response.json()["user"]
+    assert "'ghost' does not name one account. Check it with the person, or give their username." in response.json()[
+        "user"]
     assert "role" in response.json()
     response = api.delete(f"{CITIES}alpha/team/admin_a/")
     assert response.status_code == 400

@@ -65,7 +65,7 @@ def test_find_user_by_username_or_email(make_user):
     user = make_user("ana", email="ana@city.example")
     assert tenancy_api.find_user("ana") == user
     assert tenancy_api.find_user("ANA@city.example") == user
-    with pytest.raises(ValidationError, match="No account was found for 'bob'"):
+    with pytest.raises(ValidationError, match="'bob' does not name one account"):
         tenancy_api.find_user("bob")
 
 

@@ -257,10 +257,12 @@ def test_a_domain_message_in_lithuanian(learner):
     assert "Toks kodas nežinomas. Pasitikrinkite jį pas organizatorių." in response.content.decode()
     with translation.override("lt"), pytest.raises(tenancy_api.ValidationError) as raised:
         tenancy_api.find_user("nobody")
-    assert raised.value.messages == ["Paskyros „nobody“ rasti nepavyko."]
+    assert raised.value.messages == [
+        "„nobody“ neatitinka vienos paskyros. Pasitikslinkite pas asmenį arba nurodykite jo naudotojo vardą."]
     with translation.override("en"), pytest.raises(tenancy_api.ValidationError) as raised:
         tenancy_api.find_user("nobody")
-    assert raised.value.messages == ["No account was found for 'nobody'."]  # English stays as it was
+    assert raised.value.messages == [
+        "'nobody' does not name one account. Check it with the person, or give their username."]  # English stays
 
 
 # --- Emails -------------------------------------------------------------------------------------------------------

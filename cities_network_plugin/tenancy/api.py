@@ -78,7 +78,10 @@ def roles_of_user(user) -> dict[str, str]:
 
 
 def find_user(identifier: str):
-    """A user by username or email address, or a ValidationError that says which one was not found."""
+    """
+    A user by username or email address, or a ValidationError. An address of no account and one shared by several
+    get the same message: which addresses have accounts is not for city teams to learn.
+    """
     user_model = get_user_model()
     identifier = (identifier or "").strip()
     if not identifier:
@@ -86,11 +89,9 @@ def find_user(identifier: str):
     field = "email__iexact" if "@" in identifier else "username"
     try:
         return user_model.objects.get(**{field: identifier})
-    except user_model.DoesNotExist as exc:
-        raise ValidationError(_("No account was found for '%(value)s'.") % {"value": identifier}) from exc
-    except user_model.MultipleObjectsReturned as exc:
-        raise ValidationError(
-            _("Several accounts use '%(value)s'; give the username instead.") % {"value": identifier}) from exc
+    except (user_model.DoesNotExist, user_model.MultipleObjectsReturned) as exc:
+        raise ValidationError(_("'%(value)s' does not name one account. Check it with the person, or give their "
+                                "username.") % {"value": identifier}) from exc
 
 
 def set_member(city: City, user, role: str, acting_user=None) -> CityRole:

@@ -51,7 +51,7 @@ def test_organiser_records_attendance_and_the_badge_follows(core_a, learner, eve
     again, _ = events(api_client(core_a).post, url, {"user": "learner"}, format="json")
     assert again.status_code == 200 and OpportunityCompletion.objects.count() == 1
     assert api_client(core_a).post(url, {"user": "nobody"}, format="json").json()["user"] == [
-        "No account was found for 'nobody'."]
+        "'nobody' does not name one account. Check it with the person, or give their username."]
 
 
 @pytest.mark.django_db

@@ -96,7 +96,8 @@ def test_recording_one_learners_attendance(client, admin_a, learner, city_a):
     page = url("console-attendance", "alpha", event.uuid)
     response = client.post(page, {"action": "one", "one-user": "nobody"})
     assert response.status_code == 400
-    assert errors_of(response, "id_one-user") == ["No account was found for 'nobody'."]
+    assert errors_of(response, "id_one-user") == [
+        "'nobody' does not name one account. Check it with the person, or give their username."]
     assert not OpportunityCompletion.objects.exists()
     response = client.post(page, {"action": "one", "one-user": "learner@example.com"}, follow=True)
     assert "learner&#x27;s attendance was recorded." in response.content.decode()

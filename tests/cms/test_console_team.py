@@ -18,7 +18,8 @@ def test_a_city_admin_adds_and_removes_team_members(client, admin_a, learner, ci
     client.force_login(admin_a)
     response = client.post(url("console-team", "alpha"), {"user": "nobody@example.com", "role": "core_team"})
     assert response.status_code == 400
-    assert errors_of(response, "id_user") == ["No account was found for 'nobody@example.com'."]
+    assert errors_of(response, "id_user") == [
+        "'nobody@example.com' does not name one account. Check it with the person, or give their username."]
     assert roles(city_a) == {("admin_a", "admin")}
     response = client.post(url("console-team", "alpha"), {"user": "learner@example.com", "role": "core_team"},
                            follow=True)
@@ -39,6 +40,26 @@ def test_the_core_team_reads_the_team_but_cannot_change_it(client, admin_a, core
     assert client.post(url("console-team", "alpha"), {"user": "learner", "role": "admin"}).status_code == 403
     assert client.post(url("console-team-remove", "alpha", admin_a.pk)).status_code == 403
     assert roles(city_a) == before
+
+
+def test_the_team_page_shows_people_by_username_only(client, admin_a, make_user, city_a):
+    """Adding someone by an address tells the admin the account's username, never its name or address."""
+    make_user("ana", email="ana.velosipedova@private.example", first_name="Ana", last_name="Velosipedova")
+    make_user("twin1", email="twin@example.org")
+    make_user("twin2", email="Twin@example.org")
+    client.force_login(admin_a)
+    response = client.post(url("console-team", "alpha"), {"user": "ana.velosipedova@private.example",
+                                                          "role": "core_team"}, follow=True)
+    page = response.content.decode()
+    assert "ana is now Core-team member of Alpha." in page
+    assert "Velosipedova" not in page, "the team page showed the full name of an account added by its address"
+    several = errors_of(client.post(url("console-team", "alpha"), {"user": "twin@example.org", "role": "admin"}),
+                        "id_user")
+    none = errors_of(client.post(url("console-team", "alpha"), {"user": "ghost@example.org", "role": "admin"}),
+                     "id_user")
+    assert [m.replace("twin@example.org", "<value>") for m in several] == [
+        m.replace("ghost@example.org", "<value>") for m in none]
+    assert roles(city_a) == {("admin_a", "admin"), ("ana", "core_team")}
 
 
 def test_an_admin_who_removes_themselves_leaves_the_city(client, admin_a, city_a):

@@ -51,18 +51,16 @@ class CitySerializer(serializers.ModelSerializer):
 
 
 class TeamMemberSerializer(serializers.ModelSerializer):
-    """A person's role in a city."""
+    """
+    A person's role in a city, by username only: a city admin adds people by username or address, and the answer
+    must not hand back the address or the name of whatever account that was.
+    """
 
     username = serializers.CharField(source="user.username", read_only=True)
-    email = serializers.EmailField(source="user.email", read_only=True)
-    name = serializers.SerializerMethodField()
 
     class Meta:
         model = CityRole
-        fields = ["username", "email", "name", "role", "created"]
-
-    def get_name(self, member) -> str:
-        return member.user.get_full_name()
+        fields = ["username", "role", "created"]
 
 
 class TeamMemberWriteSerializer(serializers.Serializer):  # pylint: disable=abstract-method
