@@ -126,6 +126,14 @@ DEFAULTS: dict[str, Any] = {
     #   local development. Otherwise endpoints must be HTTPS addresses of public hosts.
     # .. setting_warning: Never turn it on in production: it lets city admins point webhooks at the server itself.
     "CITIES_NETWORK_WEBHOOKS_ALLOW_LOCAL_HTTP": False,
+    # .. setting_name: CITIES_NETWORK_WEBHOOKS_ALLOWED_PORTS
+    # .. setting_default: [443]
+    # .. setting_description: The ports a city's webhook endpoint may name, checked when it is registered and again
+    #   before each delivery; an address without a port goes to 443. Widen it (e.g. [443, 8443]) only for ports
+    #   where web servers of the cities answer: otherwise city admins could make the platform knock on other
+    #   services of a host (SSH on 22, mail on 25). Loopback endpoints accepted under
+    #   ``CITIES_NETWORK_WEBHOOKS_ALLOW_LOCAL_HTTP`` may use any port.
+    "CITIES_NETWORK_WEBHOOKS_ALLOWED_PORTS": [443],
     # .. setting_name: CITIES_NETWORK_KEY_ENCRYPTION_SECRET
     # .. setting_default: ""
     # .. setting_description: Secret from which the key that encrypts the issuers' private signing keys (Open

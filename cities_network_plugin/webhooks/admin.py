@@ -86,8 +86,9 @@ class CityWebhookAdmin(AdministerScopeMixin, admin.ModelAdmin):
             obj.secret = api.new_secret()
             obj.created_by = request.user
             obj.save()
+            # The Standard Webhooks form: its base64 is the text the deprecated X-Cities-Network-Signature uses.
             self.message_user(request, _("Copy the signing secret of this webhook now; it is not shown again: "
-                                         "%(secret)s") % {"secret": obj.secret}, messages.WARNING)
+                                         "%(secret)s") % {"secret": api.signing_secret(obj)}, messages.WARNING)
             return
         if "active" in form.changed_data and obj.active:
             # Switching on again gives the endpoint a fresh run of chances (as ``api.update`` does).

@@ -5,11 +5,21 @@ A city's webhooks: register endpoints, record notices for them, sign what is sen
 transaction commits, and it never raises, so an award never waits for, or fails because of, an endpoint.
 
 What a receiver gets: a POST with a compact UTF-8 JSON body
-``{"id": <uuid>, "type": "badge.awarded", "occurred_at": <ISO 8601>, "city": <slug>, "data": {...}}`` and the
-headers ``X-Cities-Network-Event`` (the type), ``X-Cities-Network-Delivery`` (the id; the same on every retry,
-so a receiver processes each notice once), ``X-Cities-Network-Timestamp`` (Unix seconds of this attempt) and
-``X-Cities-Network-Signature: sha256=<hex>``, the HMAC-SHA256 of ``<timestamp>.<body>`` keyed with the
-webhook's secret. The timestamp is signed too, so a captured request cannot be replayed later. Receiver side::
+``{"id": <uuid>, "type": "badge.awarded", "occurred_at": <ISO 8601>, "city": <slug>, "data": {...}}``, signed the
+Standard Webhooks way (https://www.standardwebhooks.com/): ``webhook-id`` (the notice's id; the same on every
+retry, so a receiver processes each notice once), ``webhook-timestamp`` (Unix seconds of this attempt) and
+``webhook-signature`` (``v1,`` and the base64 HMAC-SHA256 of ``<id>.<timestamp>.<body>``). A receiver checks them
+with the Standard Webhooks library of its language and the webhook's ``whsec_…`` secret (``signing_secret``), on
+the raw body, before parsing the JSON; in Python::
+
+    from standardwebhooks import Webhook
+
+    payload = Webhook(signing_secret).verify(raw_body, request_headers)  # raises if forged, changed or stale
+
+The headers of earlier releases are still sent, for one more release, and are deprecated:
+``X-Cities-Network-Event`` (the type), ``X-Cities-Network-Delivery`` (the id), ``X-Cities-Network-Timestamp`` and
+``X-Cities-Network-Signature: sha256=<hex>``, the HMAC-SHA256 of ``<timestamp>.<body>`` keyed with the secret as
+shown at registration before this release (the text that ``whsec_`` encodes). Receiver side::
 
     import hashlib, hmac, time
 
@@ -20,10 +30,11 @@ webhook's secret. The timestamp is signed too, so a captured request cannot be r
         mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
         return hmac.compare_digest("sha256=" + mac.hexdigest(), headers["X-Cities-Network-Signature"])
 
-Check the signature on the raw body, before parsing the JSON.
+Endpoints are HTTPS addresses of public hosts on the ports of ``CITIES_NETWORK_WEBHOOKS_ALLOWED_PORTS`` (443).
 """
 from __future__ import annotations
 
+import base64
 import datetime
 import hashlib
 import hmac
@@ -44,6 +55,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from standardwebhooks import Webhook
 
 from .. import __version__
 from ..queueing import enqueue, enqueue_on_commit
@@ -84,20 +96,36 @@ def _is_private_name(host: str) -> bool:
     return host == "localhost" or host.endswith(_PRIVATE_SUFFIXES) or "." not in host
 
 
+def allowed_ports() -> list[int]:
+    """The ports a public endpoint may name (``CITIES_NETWORK_WEBHOOKS_ALLOWED_PORTS``; HTTPS's own by default)."""
+    ports = settings.CITIES_NETWORK_WEBHOOKS_ALLOWED_PORTS
+    return sorted({int(port) for port in ([ports] if isinstance(ports, (int, str)) else ports)})
+
+
+def _port_allowed(parts) -> bool:
+    """An address without a port goes to 443; one with a port only to a port the operator allows."""
+    return (443 if parts.port is None else parts.port) in allowed_ports()
+
+
 def clean_url(url: str) -> str:
     """
-    The endpoint's address, checked: HTTPS to a public host. Plain HTTP to 127.0.0.1 or localhost is accepted
-    only when ``CITIES_NETWORK_WEBHOOKS_ALLOW_LOCAL_HTTP`` is on (tests, local development).
+    The endpoint's address, checked: HTTPS to a public host, on an allowed port (``allowed_ports``): the plugin
+    must not become a way to reach a host's SSH or mail server. Plain HTTP to 127.0.0.1 or localhost, on any
+    port, is accepted only when ``CITIES_NETWORK_WEBHOOKS_ALLOW_LOCAL_HTTP`` is on (tests, local development).
     """
     url = (url or "").strip()
+    not_an_address = _("'%(url)s' is not a web address; it should look like https://crm.example.org/hooks/badges.")
     if not url:
         raise ValidationError(_("Enter the address of the endpoint, e.g. https://crm.example.org/hooks/badges."))
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
-        raise ValidationError(_("'%(url)s' is not a web address; it should look like "
-                                "https://crm.example.org/hooks/badges.") % {"url": url}) from None
+        raise ValidationError(not_an_address % {"url": url}) from None
     parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:  # a port out of range (e.g. 99999), which the URL validator lets through
+        raise ValidationError(not_an_address % {"url": url}) from None
     host = (parts.hostname or "").lower()
     if parts.username or parts.password:
         raise ValidationError(_("Leave the user name and password out of the address: receivers check the "
@@ -110,6 +138,10 @@ def clean_url(url: str) -> str:
     if _is_private_name(host):
         raise ValidationError(_("'%(host)s' is a local or private network address; webhooks are sent only to "
                                 "hosts reachable from the internet.") % {"host": host})
+    if not _port_allowed(parts):
+        raise ValidationError(_("Webhooks are not sent to port %(port)s. Leave the port out of the address (HTTPS "
+                                "uses 443), or use one of the ports this platform allows: %(allowed)s.")
+                              % {"port": port, "allowed": ", ".join(str(p) for p in allowed_ports())})
     return url
 
 
@@ -160,7 +192,13 @@ def check_destination(url: str) -> None:
         return
     if parts.scheme != "https":
         raise DestinationRefusedError("Not sent: the address is not HTTPS.")
-    port = parts.port or 443
+    try:
+        port = 443 if parts.port is None else parts.port
+    except ValueError:
+        raise DestinationRefusedError("Not sent: the address has no valid port.") from None
+    if not _port_allowed(parts):
+        raise DestinationRefusedError(f"Not sent: port {port} is not one webhooks are sent to "
+                                      f"({', '.join(str(p) for p in allowed_ports())}).")
     for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
         address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
         if not _is_public(address):
@@ -322,21 +360,43 @@ def encode(payload: dict) -> bytes:
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+def signing_secret(webhook: CityWebhook) -> str:
+    """
+    The webhook's secret in the Standard Webhooks form: ``whsec_`` and the base64 of the secret's UTF-8 text. The
+    key is the same bytes that key the deprecated ``X-Cities-Network-Signature``, so an endpoint registered before
+    this form existed keeps its secret (ADR 0018).
+    """
+    return "whsec_" + base64.b64encode(webhook.secret.encode("utf-8")).decode("ascii")
+
+
 def sign(secret: str, body: bytes, timestamp: int | str) -> str:
-    """The signature header's value: ``sha256=`` and the hex HMAC-SHA256 of ``<timestamp>.<body>``."""
+    """
+    The deprecated signature header's value: ``sha256=`` and the hex HMAC-SHA256 of ``<timestamp>.<body>``.
+    Sent for one more release beside the Standard Webhooks headers.
+    """
     mac = hmac.new(secret.encode("utf-8"), f"{timestamp}.".encode("ascii") + body, hashlib.sha256)
     return f"sha256={mac.hexdigest()}"
 
 
 def build_request(delivery: WebhookDelivery, timestamp: int | None = None) -> tuple[bytes, dict[str, str]]:
-    """The body and headers of one attempt; each attempt is signed with its own timestamp."""
+    """
+    The body and headers of one attempt; each attempt is signed with its own timestamp, under the same message id.
+    The Standard Webhooks signature is made by its own library, so that it is exactly what receivers' libraries
+    check.
+    """
     body = encode(delivery.payload)
     timestamp = int(time.time()) if timestamp is None else int(timestamp)
+    message_id = str(delivery.event_id)
+    signed_at = datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC)
     headers = {
         "Content-Type": "application/json",
         "User-Agent": f"cities-network-plugin/{__version__}",
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": Webhook(signing_secret(delivery.webhook)).sign(message_id, signed_at, body),
+        # Deprecated: the headers of earlier releases, kept for one more release (docs/webhooks.md).
         "X-Cities-Network-Event": delivery.event_type,
-        "X-Cities-Network-Delivery": str(delivery.event_id),
+        "X-Cities-Network-Delivery": message_id,
         "X-Cities-Network-Timestamp": str(timestamp),
         "X-Cities-Network-Signature": sign(delivery.webhook.secret, body, timestamp),
     }
