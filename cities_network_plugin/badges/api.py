@@ -4,19 +4,15 @@ it has awards, set its image, award by hand, revoke, and read a learner's progre
 """
 from __future__ import annotations
 
-import uuid
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from opaque_keys import InvalidKeyError
-from opaque_keys.edx.keys import CourseKey
 
-from ..opportunities.models import Opportunity, Playlist
+from ..opportunities.models import Opportunity
 from ..tenancy.models import City
-from . import engine
+from . import engine, targets
 from .models import (
     Award,
     BadgeClass,
@@ -88,65 +84,37 @@ def is_locked(badge_class: BadgeClass) -> bool:
     return badge_class.awards.exists()
 
 
-def _validate_target(kind: str, target: str, badge_class: BadgeClass) -> str:
-    target = (target or "").strip()
-    if kind in (RequirementKind.COURSE_PASSED, RequirementKind.CERTIFICATE_EARNED):
-        try:
-            return str(CourseKey.from_string(target))
-        except InvalidKeyError as exc:
-            raise ValidationError(_("'%(value)s' is not a course key (e.g. course-v1:Org+Course+Run).")
-                                  % {"value": target}) from exc
-    if kind == RequirementKind.MANUAL:
-        return ""
-    model, missing = {
-        RequirementKind.OPPORTUNITY_ATTENDED: (Opportunity, _("There is no opportunity with the id '%(target)s'.")),
-        RequirementKind.PLAYLIST_COMPLETED: (Playlist, _("There is no playlist with the id '%(target)s'.")),
-        RequirementKind.BADGE_EARNED: (BadgeClass, _("There is no badge class with the id '%(target)s'.")),
-    }[kind]
-    try:  # kept as ``str(uuid)`` gives it (lowercase, dashed), which is how events and lookups name it
-        target_text = str(uuid.UUID(target))
-    except ValueError:
-        raise ValidationError(missing % {"target": target}) from None
-    if not model.objects.filter(uuid=target_text).exists():
-        raise ValidationError(missing % {"target": target})
-    target = target_text
-    if kind == RequirementKind.BADGE_EARNED and target == str(badge_class.uuid):
-        raise ValidationError(_("A badge cannot require itself."))
-    return target
-
-
-def set_requirements(badge_class: BadgeClass, groups: list[dict]) -> None:
+def clean_requirements(groups, issuer: City | None, badge_class: BadgeClass | None = None) -> list[tuple]:
     """
-    Replace the class's requirement groups. ``groups``:
-    ``[{"name": ..., "min_required": 1, "requirements": [{"kind": ..., "target": ..., "certificate_modes": []}]}]``.
-    Every problem is reported with its group and requirement number; nothing changes unless all are right.
+    Check ``groups`` (the shape ``set_requirements`` takes) for a class of ``issuer`` (None: the network) and give
+    them ready to write, or a ValidationError naming every problem with its group and requirement number.
+    Writes nothing: the admin checks its form with it before anything is saved.
     """
-    if is_locked(badge_class):
-        raise ValidationError({"groups": [_("Learners hold this badge already, so its requirements are locked. "
-                                            "Create a new version of the badge to change them.")]})
     if not isinstance(groups, list):
         raise ValidationError({"groups": [_("Groups must be a list.")]})
     errors, cleaned = [], []
     for g_number, group in enumerate(groups, start=1):
         requirements = group.get("requirements") or [] if isinstance(group, dict) else None
-        if not requirements:
+        if not requirements or not isinstance(requirements, list):
             errors.append(_("Group %(group)d has no requirements.") % {"group": g_number})
             continue
         min_required = group.get("min_required", 1)
-        if not isinstance(min_required, int) or not 1 <= min_required <= len(requirements):
+        # A boolean is an int to Python; "true of 3 requirements" is not a number a person meant.
+        if isinstance(min_required, bool) or not isinstance(min_required, int) or not (
+                1 <= min_required <= len(requirements)):
             errors.append(_("Group %(group)d: at least %(min)s of %(count)d requirements cannot be met; use a "
                             "number from 1 to %(count)d.")
-                          % {"group": g_number, "min": repr(min_required), "count": len(requirements)})
+                          % {"group": g_number, "min": repr(min_required)[:40], "count": len(requirements)})
         items = []
         for r_number, requirement in enumerate(requirements, start=1):
             kind = requirement.get("kind") if isinstance(requirement, dict) else None
-            if kind not in RequirementKind.values:
+            if not isinstance(kind, str) or kind not in RequirementKind.values:
                 errors.append(_("Group %(group)d, requirement %(number)d: '%(kind)s' is not a kind of requirement "
-                                "(%(choices)s).") % {"group": g_number, "number": r_number, "kind": kind,
+                                "(%(choices)s).") % {"group": g_number, "number": r_number, "kind": str(kind)[:40],
                                                      "choices": ", ".join(RequirementKind.values)})
                 continue
             try:
-                target = _validate_target(kind, requirement.get("target", ""), badge_class)
+                target = targets.validate_target(kind, requirement.get("target", ""), issuer, badge_class)
             except ValidationError as exc:
                 errors.append(_("Group %(group)d, requirement %(number)d: %(problem)s")
                               % {"group": g_number, "number": r_number, "problem": exc.messages[0]})
@@ -161,6 +129,20 @@ def set_requirements(badge_class: BadgeClass, groups: list[dict]) -> None:
         cleaned.append((str(group.get("name", ""))[:255], min_required, items))
     if errors:
         raise ValidationError({"groups": errors})
+    return cleaned
+
+
+def set_requirements(badge_class: BadgeClass, groups: list[dict]) -> None:
+    """
+    Replace the class's requirement groups. ``groups``:
+    ``[{"name": ..., "min_required": 1, "requirements": [{"kind": ..., "target": ..., "certificate_modes": []}]}]``.
+    Every problem is reported with its group and requirement number; nothing changes unless all are right. Targets
+    must be ones the class's issuer may use (``badges.targets``).
+    """
+    if is_locked(badge_class):
+        raise ValidationError({"groups": [_("Learners hold this badge already, so its requirements are locked. "
+                                            "Create a new version of the badge to change them.")]})
+    cleaned = clean_requirements(groups, badge_class.issuer_city, badge_class)
     with transaction.atomic():
         RequirementGroup.objects.filter(badge_class=badge_class).delete()
         for position, (name, min_required, items) in enumerate(cleaned):

@@ -2,7 +2,8 @@
 Badge requirements in words ("Pass the course “Bike repair”"), for the dashboard and the badge pages.
 
 Requirements store their targets as text (a course key, or the uuid of an opportunity, playlist or badge);
-a person reads titles. The titles of every class on a page are looked up in one query per kind of target.
+a person reads titles. The titles of every class on a page are looked up in one query per kind of target, among
+what the page's city may use.
 """
 from __future__ import annotations
 
@@ -12,30 +13,20 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ..badges import targets as targets_rule
 from ..badges.models import BadgeClass, RequirementKind
-from ..opportunities.models import Opportunity, Playlist
+from ..tenancy.models import City
 
 
-def _titles(classes: list[BadgeClass]) -> dict[tuple[str, str], str]:
+def _titles(classes: list[BadgeClass], city: City | None) -> dict[tuple[str, str], str]:
     targets: dict[str, set[str]] = defaultdict(set)
     for badge_class in classes:
         for group in badge_class.groups.all():
             for requirement in group.requirements.all():
                 targets[requirement.kind].add(requirement.target)
-    titles: dict[tuple[str, str], str] = {}
-    courses = targets[RequirementKind.COURSE_PASSED] | targets[RequirementKind.CERTIFICATE_EARNED]
-    for key, title in Opportunity.objects.filter(course_key__in=courses).values_list("course_key", "title"):
-        titles["course", key] = title
-    lookups = (
-        (RequirementKind.OPPORTUNITY_ATTENDED, Opportunity.objects, "title"),
-        (RequirementKind.PLAYLIST_COMPLETED, Playlist.objects, "title"),
-        (RequirementKind.BADGE_EARNED, BadgeClass.objects, "name"),
-    )
-    for kind, manager, field in lookups:
-        if targets[kind]:
-            for uuid, title in manager.filter(uuid__in=targets[kind]).values_list("uuid", field):
-                titles[kind, str(uuid)] = title
-    return titles
+    # Within what the city's badges may use (badges.targets): a requirement pointing elsewhere shows its bare
+    # target, never the title of another city's draft.
+    return targets_rule.titles_for(city, targets)
 
 
 def requirement_text(kind: str, target: str, titles: dict, modes: Iterable[str] = ()) -> str:
@@ -72,10 +63,13 @@ def group_rule(min_required: int, count: int) -> str:
     return ngettext("at least %(n)d of these", "at least %(n)d of these", min_required) % {"n": min_required}
 
 
-def describe_classes(classes: Iterable[BadgeClass]) -> dict[int, list[dict]]:
-    """``{class id: [{"name", "rule", "requirements": [text, ...]}, ...]}`` for every class given."""
+def describe_classes(classes: Iterable[BadgeClass], city: City | None) -> dict[int, list[dict]]:
+    """
+    ``{class id: [{"name", "rule", "requirements": [text, ...]}, ...]}`` for every class given, as the pages of
+    ``city`` show them (None: the network's).
+    """
     classes = list(classes)
-    titles = _titles(classes)
+    titles = _titles(classes, city)
     described = {}
     for badge_class in classes:
         groups = []

@@ -13,8 +13,9 @@ from django.utils import formats, timezone
 
 from .. import compat
 from ..badges import api as badges_api
+from ..badges import targets
 from ..badges.models import Award, BadgeClass, BadgeStatus
-from ..opportunities.models import Opportunity, Playlist
+from ..opportunities.models import Opportunity
 from ..tenancy.models import City
 
 
@@ -46,15 +47,18 @@ def city_courses(city: City) -> list[CourseRow]:
 
 
 def requirement_targets(city: City, exclude: BadgeClass | None = None) -> dict[str, list[tuple[str, str]]]:
-    """What a requirement of the city's badge may target, as ``{group: [(value, label), ...]}``."""
-    opportunities = list(Opportunity.objects.in_city(city).order_by("title"))
-    badges = BadgeClass.objects.filter(issuer_city=city).exclude(status=BadgeStatus.ARCHIVED).order_by("name")
+    """
+    What a requirement of the city's badge may target, as ``{group: [(value, label), ...]}``: the choices offered
+    are those of ``badges.targets``, the rule the domain applies to every write (archived badges left out).
+    """
+    opportunities = list(targets.usable_opportunities(city).order_by("title"))
+    badges = targets.usable_badge_classes(city).exclude(status=BadgeStatus.ARCHIVED).order_by("name")
     if exclude is not None:
         badges = badges.exclude(pk=exclude.pk)
     return {
         "course": [(row.course_key, f"{row.title} ({row.course_key})") for row in city_courses(city)],
         "opportunity": [(str(o.uuid), o.title) for o in opportunities],
-        "playlist": [(str(p.uuid), p.title) for p in Playlist.objects.filter(city=city).order_by("title")],
+        "playlist": [(str(p.uuid), p.title) for p in targets.usable_playlists(city).order_by("title")],
         "badge": [(str(b.uuid), str(b)) for b in badges],
     }
 

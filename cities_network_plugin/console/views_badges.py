@@ -31,7 +31,7 @@ def badges(request, city):
     """The city's badge classes with their requirements in words."""
     classes = list(BadgeClass.objects.filter(issuer_city=city).prefetch_related("groups__requirements")
                    .annotate(award_count=Count("awards", distinct=True)).order_by("status", "name"))
-    described = describe.describe_classes(classes)
+    described = describe.describe_classes(classes, city)
     for badge_class in classes:
         badge_class.described = described[badge_class.pk]
         badge_class.image_path = presentation.class_image_path(badge_class)
@@ -63,7 +63,7 @@ def _editor(request, city, badge_class: BadgeClass | None, form, groups, rows, i
     context = {"badge_class": badge_class, "form": form, "groups": groups, "rows": rows, "locked": locked,
                "image_form": image_form or BadgeImageForm(prefix="image")}
     if badge_class is not None:
-        context["described"] = describe.describe_classes([badge_class])[badge_class.pk]
+        context["described"] = describe.describe_classes([badge_class], city)[badge_class.pk]
         context["image_path"] = presentation.class_image_path(badge_class)
     return render_page(request, "badge_form.html", city, context, status=status, nav="console-badges")
 
@@ -143,7 +143,12 @@ def badge_status(request, city, uuid):
 @city_view(methods=("POST",))
 def badge_new_version(request, city, uuid):
     """Copy a class that learners hold into a new draft whose requirements can change."""
-    copy = badges_api.new_version(_class_of(city, uuid), user=request.user)
+    badge_class = _class_of(city, uuid)
+    try:
+        copy = badges_api.new_version(badge_class, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("cities_network_plugin:console-badge", city.slug, badge_class.uuid)
     messages.success(request, _("Version %(version)d of “%(name)s” was created as a draft.")
                      % {"version": copy.version, "name": copy.name})
     return redirect("cities_network_plugin:console-badge", city.slug, copy.uuid)

@@ -70,13 +70,14 @@ def course(request, course_key):
             opportunity = _save_cities(request.user, key, opportunity, owner, wanted)
             messages.success(request, _("The cities of the course were saved."))
             return redirect("cities_network_plugin:console-course", str(key))
-    badge_classes = list(lookups.badges_for_course(str(key), opportunity))
-    described = describe.describe_classes(badge_classes)
-    for badge_class in badge_classes:
-        badge_class.described = described[badge_class.pk]
     # The page wears the frame (navigation) of a city of the course the person belongs to, the owner first.
     frame_city = next((city for city in ([owner] if owner else []) + sorted(shown_in, key=lambda c: c.name)
                        if permissions.can(request.user, permissions.VIEW, city)), None)
+    badge_classes = list(lookups.badges_for_course(str(key), opportunity))
+    # Titles of the requirements as that city's pages may show them (badges.targets).
+    described = describe.describe_classes(badge_classes, frame_city)
+    for badge_class in badge_classes:
+        badge_class.described = described[badge_class.pk]
     return render_page(request, "course.html", frame_city, {
         "course_key": str(key), "title": (opportunity.title if opportunity else None) or (
             info.display_name if info else str(key)),

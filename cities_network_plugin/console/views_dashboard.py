@@ -70,7 +70,7 @@ def dashboard(request, city):
     playlists = Playlist.objects.filter(city=city).annotate(item_count=Count("items")).order_by("title")
     badge_classes = list(BadgeClass.objects.filter(issuer_city=city).prefetch_related("groups__requirements")
                          .annotate(award_count=Count("awards", distinct=True)).order_by("status", "name"))
-    requirements = describe.describe_classes(badge_classes)
+    requirements = describe.describe_classes(badge_classes, city)
     for badge_class in badge_classes:
         badge_class.described = requirements[badge_class.pk]
     monthly = lookups.awards_per_month(city)

@@ -66,7 +66,7 @@ def test_bad_classes_are_explained_and_nothing_is_written(admin_a, city_a):
     assert any("Group 2: at least 4 of 3 requirements cannot be met" in m for m in messages)
     assert "Group 2, requirement 1: 'not a key' is not a course key (e.g. course-v1:Org+Course+Run)." in messages
     assert any("Group 2, requirement 2: 'telepathy' is not a kind" in m for m in messages)
-    assert "Group 2, requirement 3: There is no opportunity with the id 'nope'." in messages
+    assert "Group 2, requirement 3: There is no opportunity 'nope' that Alpha may use." in messages
     assert not BadgeClass.objects.exists()
 
 

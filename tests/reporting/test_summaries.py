@@ -22,7 +22,7 @@ from cities_network_plugin.tenancy.models import City
 
 from tests.reporting.conftest import at, badge, opportunity
 
-COURSE = "course-v1:Cities+Bulk+2026"
+COURSE = "course-v1:AlphaX+Bulk+2026"  # a course of city_a's organisation, which its badge may count
 
 
 def _scan_figures(filters: ReportFilters) -> dict:

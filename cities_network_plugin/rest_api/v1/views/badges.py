@@ -107,7 +107,10 @@ class BadgeNewVersionView(TeamBadgeMixin, APIView):
 
     @document(request=None, responses={201: BadgeClassSerializer})
     def post(self, request, slug, uuid):  # pylint: disable=unused-argument
-        copy = badges_api.new_version(self.get_badge_class(), user=request.user)
+        try:
+            copy = badges_api.new_version(self.get_badge_class(), user=request.user)
+        except DjangoValidationError as exc:
+            raise_as_drf(exc)
         return Response(BadgeClassSerializer(copy).data, status=status.HTTP_201_CREATED)
 
 
