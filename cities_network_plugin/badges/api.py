@@ -5,7 +5,7 @@ it has awards, set its image, award by hand, revoke, and read a learner's progre
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,8 @@ from .models import (
 CLASS_FIELDS = ("name", "description", "criteria_narrative", "alignments", "tags", "expiry_rule", "expires_on",
                 "expires_after_days", "status", "allow_reearning", "revoke_when_certificate_revoked",
                 "revoke_when_passing_lost")
+# A hundred years: longer is no expiry at all, and a date computed from a larger number overflows (year 10000).
+MAX_EXPIRY_DAYS = 36500
 
 
 def _clean_class(badge_class: BadgeClass) -> None:
@@ -38,7 +40,12 @@ def _clean_class(badge_class: BadgeClass) -> None:
     rule = badge_class.expiry_rule
     if rule == ExpiryRule.FIXED_DATE and not badge_class.expires_on:
         errors.setdefault("expires_on", []).append(_("Give the date the badge expires on."))
-    if rule == ExpiryRule.DAYS_AFTER and not badge_class.expires_after_days:
+    days = badge_class.expires_after_days
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_EXPIRY_DAYS):
+        # Checked here, not by the database: SQLite has no range and would refuse it with a CHECK failure (or an
+        # overflow beyond 2^63), MariaDB with its own message; both answered 500 before.
+        errors["expires_after_days"] = [_("Give a number of days from 1 to %(max)d.") % {"max": MAX_EXPIRY_DAYS}]
+    elif rule == ExpiryRule.DAYS_AFTER and not days:
         errors.setdefault("expires_after_days", []).append(_("Give after how many days the badge expires."))
     must_be_lists = {"alignments": _("Alignments must be a list."), "tags": _("Tags must be a list.")}
     for name, message in must_be_lists.items():
@@ -171,15 +178,33 @@ def new_version(badge_class: BadgeClass, user=None) -> BadgeClass:
     A draft copy of a class with awards, whose requirements can change; the old class is archived when the new
     one is activated (its awards stay valid).
     """
-    with transaction.atomic():
-        copy = BadgeClass.objects.create(
-            issuer_city=badge_class.issuer_city, created_by=user, previous_version=badge_class,
-            version=badge_class.version + 1, status=BadgeStatus.DRAFT, image=badge_class.image,
-            image_type=badge_class.image_type, image_width=badge_class.image_width,
-            **{k: getattr(badge_class, k) for k in CLASS_FIELDS if k != "status"},
-        )
-        set_requirements(copy, requirements_data(badge_class))
+    existing = BadgeClass.objects.filter(previous_version=badge_class).first()
+    if existing is not None:
+        raise _version_exists(existing)
+    try:
+        with transaction.atomic():
+            copy = BadgeClass.objects.create(
+                issuer_city=badge_class.issuer_city, created_by=user, previous_version=badge_class,
+                version=badge_class.version + 1, status=BadgeStatus.DRAFT, image=badge_class.image,
+                image_type=badge_class.image_type, image_width=badge_class.image_width,
+                **{k: getattr(badge_class, k) for k in CLASS_FIELDS if k != "status"},
+            )
+            # The copy's requirements obey today's rule (badges.targets): one written before it is refused here.
+            set_requirements(copy, requirements_data(badge_class))
+    except IntegrityError:
+        # Another request made the new version between the check and the insert: the unique previous_version
+        # decides, and this one answers as if it had come second.
+        existing = BadgeClass.objects.filter(previous_version=badge_class).first()
+        if existing is None:
+            raise
+        raise _version_exists(existing) from None
     return copy
+
+
+def _version_exists(newer: BadgeClass) -> ValidationError:
+    return ValidationError({"version": [
+        _("Version %(version)d of this badge exists already (%(uuid)s): change that one instead.")
+        % {"version": newer.version, "uuid": newer.uuid}]})
 
 
 def activate(badge_class: BadgeClass) -> None:

@@ -1,6 +1,7 @@
 """Serializers of the badge endpoints. Requirements are written as groups, checked by ``badges.api``."""
 from rest_framework import serializers
 
+from ....badges.api import MAX_EXPIRY_DAYS
 from ....badges.models import Award, BadgeClass, BadgeProgress, BadgeStatus, ExpiryRule
 
 
@@ -25,6 +26,10 @@ class BadgeClassSerializer(serializers.ModelSerializer):
     groups = RequirementGroupsField(required=False)
     status = serializers.ChoiceField(choices=BadgeStatus.choices, required=False)
     expiry_rule = serializers.ChoiceField(choices=ExpiryRule.choices, required=False)
+    # Declared, not derived from the model: the model's range comes from the database (none on SQLite, MariaDB's
+    # own), and the domain's rule (badges.api.MAX_EXPIRY_DAYS) is the same on both.
+    expires_after_days = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                                  max_value=MAX_EXPIRY_DAYS)
     alignments = serializers.ListField(child=serializers.DictField(), required=False)
     tags = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
     previous_version = serializers.SlugRelatedField(slug_field="uuid", read_only=True)

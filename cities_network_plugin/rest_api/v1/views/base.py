@@ -15,6 +15,7 @@ from rest_framework.permissions import IsAuthenticated
 
 from ....tenancy import permissions
 from ..authentication import AUTHENTICATION_CLASSES
+from ..parsers import PARSER_CLASSES
 from ..permissions import CityPermission
 
 
@@ -30,9 +31,10 @@ class Pagination(PageNumberPagination):
 
 
 class ApiViewMixin:
-    """What every v1 view shares: authentication, OpenAPI schema generation and pagination."""
+    """What every v1 view shares: authentication, parsers (JSON nesting bounded), OpenAPI schema and pagination."""
 
     authentication_classes = AUTHENTICATION_CLASSES
+    parser_classes = PARSER_CLASSES
     permission_classes = (IsAuthenticated,)
     pagination_class = Pagination
     schema = AutoSchema()
