@@ -5,6 +5,7 @@ URLs of the city console, included at ``console/`` under the plugin's ``cities-n
 """
 from django.urls import path
 
+from .. import url_converters
 from . import (
     views_attendance,
     views_badges,
@@ -16,6 +17,7 @@ from . import (
 )
 
 CITY = "<slug:slug>/"
+ID = url_converters.NAME  # ids: never past the largest id (a larger one is not found)
 
 urlpatterns = [
     path("", views_dashboard.index, name="console-index"),
@@ -46,7 +48,7 @@ urlpatterns = [
     # Courses, team and stakeholders
     path(f"{CITY}courses/", views_courses.courses, name="console-courses"),
     path(f"{CITY}team/", views_team.team, name="console-team"),
-    path(f"{CITY}team/<int:user_id>/remove/", views_team.team_remove, name="console-team-remove"),
+    path(f"{CITY}team/<{ID}:user_id>/remove/", views_team.team_remove, name="console-team-remove"),
     path(f"{CITY}stakeholders/", views_team.stakeholders, name="console-stakeholders"),
-    path(f"{CITY}stakeholders/<int:pk>/", views_team.stakeholder_edit, name="console-stakeholder"),
+    path(f"{CITY}stakeholders/<{ID}:pk>/", views_team.stakeholder_edit, name="console-stakeholder"),
 ]

@@ -1,12 +1,14 @@
 """URLs of API v1, mounted at ``cities-network/api/v1/``."""
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
-from ... import __version__
+from ... import __version__, url_converters
 from .views import attendance, badges, courses, onboarding, opportunities, reports, tenancy, webhooks
+from .views.base import not_found
 
 CITY = "cities/<slug:slug>/"
+ID = url_converters.NAME  # ids: <cities_network_id:pk>, never past the largest id
 
 api_patterns = [
     path("cities/", tenancy.CityListView.as_view(), name="api-v1-cities"),
@@ -21,7 +23,7 @@ api_patterns = [
     path(f"{CITY}onboarding/<slug:step_key>/history/", onboarding.OnboardingStepHistoryView.as_view(),
          name="api-v1-onboarding-step-history"),
     path(f"{CITY}stakeholders/", onboarding.StakeholderListView.as_view(), name="api-v1-stakeholders"),
-    path(f"{CITY}stakeholders/<int:pk>/", onboarding.StakeholderDetailView.as_view(), name="api-v1-stakeholder"),
+    path(f"{CITY}stakeholders/<{ID}:pk>/", onboarding.StakeholderDetailView.as_view(), name="api-v1-stakeholder"),
     path(f"{CITY}introductory-meetings/", onboarding.IntroductoryMeetingListView.as_view(),
          name="api-v1-introductory-meetings"),
     path(f"{CITY}impact-reviews/", onboarding.ImpactReviewListView.as_view(), name="api-v1-impact-reviews"),
@@ -42,10 +44,10 @@ api_patterns = [
     path(f"{CITY}playlists/<uuid:uuid>/", opportunities.PlaylistDetailView.as_view(), name="api-v1-playlist"),
     # Webhooks (the city's admins)
     path(f"{CITY}webhooks/", webhooks.WebhookListView.as_view(), name="api-v1-webhooks"),
-    path(f"{CITY}webhooks/<int:pk>/", webhooks.WebhookDetailView.as_view(), name="api-v1-webhook"),
-    path(f"{CITY}webhooks/<int:pk>/deliveries/", webhooks.WebhookDeliveryListView.as_view(),
+    path(f"{CITY}webhooks/<{ID}:pk>/", webhooks.WebhookDetailView.as_view(), name="api-v1-webhook"),
+    path(f"{CITY}webhooks/<{ID}:pk>/deliveries/", webhooks.WebhookDeliveryListView.as_view(),
          name="api-v1-webhook-deliveries"),
-    path(f"{CITY}webhooks/<int:pk>/deliveries/<int:delivery_id>/redeliver/", webhooks.WebhookRedeliverView.as_view(),
+    path(f"{CITY}webhooks/<{ID}:pk>/deliveries/<{ID}:delivery_id>/redeliver/", webhooks.WebhookRedeliverView.as_view(),
          name="api-v1-webhook-redeliver"),
     # Badges
     path(f"{CITY}badges/", badges.BadgeClassListView.as_view(), name="api-v1-badges"),
@@ -60,7 +62,7 @@ api_patterns = [
     path("me/badge-progress/", badges.MyProgressView.as_view(), name="api-v1-my-progress"),
     path("me/awards/", badges.MyAwardsView.as_view(), name="api-v1-my-awards"),
     path("community-calls/", onboarding.CommunityCallListView.as_view(), name="api-v1-community-calls"),
-    path("community-calls/<int:pk>/", onboarding.CommunityCallDetailView.as_view(), name="api-v1-community-call"),
+    path(f"community-calls/<{ID}:pk>/", onboarding.CommunityCallDetailView.as_view(), name="api-v1-community-call"),
     path("reports/network/", reports.NetworkReportView.as_view(), name="api-v1-report-network"),
 ]
 
@@ -79,6 +81,9 @@ urlpatterns = api_patterns + [
                                "Learning Network, served by the cities-network-plugin for Open edX.",
                 "VERSION": f"v1 ({__version__})",
                 "SCHEMA_PATH_PREFIX": r"/cities-network/api/v1",
+                "PATH_CONVERTER_OVERRIDES": {
+                    url_converters.NAME: {"type": "integer", "minimum": 1, "maximum": url_converters.MAX_ID},
+                },
                 "COMPONENT_SPLIT_REQUEST": True,
                 "ENUM_NAME_OVERRIDES": {
                     "CityStatusEnum": "cities_network_plugin.tenancy.models.CityStatus",
@@ -92,4 +97,6 @@ urlpatterns = api_patterns + [
         ),
         name="api-v1-schema",
     ),
+    # Last: any other path under the prefix answers 404 in JSON (views.base.not_found).
+    re_path(r"^[\s\S]*$", not_found, name="api-v1-not-found"),
 ]

@@ -10,6 +10,7 @@ from ....onboarding.models import (
     StepProgressHistory,
     StepStatus,
 )
+from .base import ModelSerializer, UriField
 
 
 def _user_label(user) -> str | None:
@@ -71,7 +72,7 @@ class StepUpdateSerializer(serializers.Serializer):  # pylint: disable=abstract-
 
     status = serializers.ChoiceField(choices=StepStatus.choices, required=False)
     evidence_note = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-    evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
+    evidence_url = UriField(required=False, allow_blank=True, max_length=500)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     override = serializers.BooleanField(required=False, allow_null=True, default=None)
 
@@ -83,7 +84,7 @@ class StepUpdateSerializer(serializers.Serializer):  # pylint: disable=abstract-
         return attrs
 
 
-class HistorySerializer(serializers.ModelSerializer):
+class HistorySerializer(ModelSerializer):
     """One change of a step."""
 
     changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -94,7 +95,7 @@ class HistorySerializer(serializers.ModelSerializer):
                   "changed_by"]
 
 
-class StakeholderSerializer(serializers.ModelSerializer):
+class StakeholderSerializer(ModelSerializer):
     """A stakeholder of the city."""
 
     class Meta:
@@ -114,7 +115,7 @@ class StakeholderSerializer(serializers.ModelSerializer):
         return value.strip()
 
 
-class IntroductoryMeetingSerializer(serializers.ModelSerializer):
+class IntroductoryMeetingSerializer(ModelSerializer):
     """An introductory meeting with the network."""
 
     class Meta:
@@ -123,7 +124,7 @@ class IntroductoryMeetingSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-class ImpactReviewSerializer(serializers.ModelSerializer):
+class ImpactReviewSerializer(ModelSerializer):
     """A periodic impact review."""
 
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -134,7 +135,7 @@ class ImpactReviewSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_by"]
 
 
-class CommunityCallSerializer(serializers.ModelSerializer):
+class CommunityCallSerializer(ModelSerializer):
     """
     A community call; ``attendees`` are city slugs. Network managers see every attending city, a city's team
     only the attending cities it may see.

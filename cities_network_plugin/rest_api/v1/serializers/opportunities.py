@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from ....opportunities.models import Opportunity, OpportunityKind, Playlist, PlaylistItem, PublicationStatus
 from ....tenancy.models import Stakeholder
+from .base import IdRelatedField, ModelSerializer
 
 
 class SkillSerializer(serializers.Serializer):  # pylint: disable=abstract-method
@@ -21,7 +22,7 @@ class CitySlugsField(serializers.ListField):
         return sorted(city.slug for city in data.all())
 
 
-class OpportunitySerializer(serializers.ModelSerializer):
+class OpportunitySerializer(ModelSerializer):
     """
     A learning opportunity. ``cities`` are the slugs of the cities that show it (its own city always among
     them); ``organiser`` is the id of one of the city's stakeholders.
@@ -30,7 +31,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
     city = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     cities = CitySlugsField(required=False, help_text="Slugs of the cities that show the opportunity.")
     skills = SkillSerializer(many=True, required=False)
-    organiser = serializers.PrimaryKeyRelatedField(
+    organiser = IdRelatedField(
         queryset=Stakeholder.objects.none(), required=False, allow_null=True,
         help_text="Id of one of the city's stakeholders.",
     )
@@ -60,7 +61,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
         return fields
 
 
-class PlaylistItemSerializer(serializers.ModelSerializer):
+class PlaylistItemSerializer(ModelSerializer):
     """One item of a playlist: the opportunity (by uuid) and whether it is mandatory."""
 
     opportunity = serializers.SlugRelatedField(slug_field="uuid", queryset=Opportunity.objects.all())
@@ -72,7 +73,7 @@ class PlaylistItemSerializer(serializers.ModelSerializer):
         read_only_fields = ["position"]
 
 
-class PlaylistSerializer(serializers.ModelSerializer):
+class PlaylistSerializer(ModelSerializer):
     """A playlist with its items in order; PUT/PATCH with ``items`` replaces the list."""
 
     city = serializers.SlugRelatedField(slug_field="slug", read_only=True)

@@ -4,9 +4,10 @@ from rest_framework import serializers
 
 from ....tenancy import api as tenancy_api
 from ....tenancy.models import COUNTRY_VALIDATOR, City, CityOrganization, CityRole, CityRoleName
+from .base import ModelSerializer
 
 
-class CityOrganizationSerializer(serializers.ModelSerializer):
+class CityOrganizationSerializer(ModelSerializer):
     """An Open edX organisation of a city."""
 
     class Meta:
@@ -14,7 +15,7 @@ class CityOrganizationSerializer(serializers.ModelSerializer):
         fields = ["org", "name"]
 
 
-class CitySerializer(serializers.ModelSerializer):
+class CitySerializer(ModelSerializer):
     """A city's profile; ``organizations`` are set by a list of org short names."""
 
     organizations = CityOrganizationSerializer(many=True, read_only=True)
@@ -50,7 +51,7 @@ class CitySerializer(serializers.ModelSerializer):
         return seen
 
 
-class TeamMemberSerializer(serializers.ModelSerializer):
+class TeamMemberSerializer(ModelSerializer):
     """
     A person's role in a city, by username only: a city admin adds people by username or address, and the answer
     must not hand back the address or the name of whatever account that was.

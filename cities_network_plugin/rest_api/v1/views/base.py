@@ -7,9 +7,12 @@ the caller sees but may not change answers 403.
 """
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import Resolver404, resolve
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.openapi import AutoSchema
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 
@@ -59,3 +62,20 @@ def raise_as_drf(exc: DjangoValidationError):
     if hasattr(exc, "message_dict"):
         raise ValidationError(exc.message_dict) from exc
     raise ValidationError({"detail": exc.messages}) from exc
+
+
+@csrf_exempt  # it writes nothing; a POST to a wrong address is told 404, not that its CSRF token is missing
+def not_found(request, *args, **kwargs):  # pylint: disable=unused-argument
+    """
+    Any other address under the API's prefix answers 404 in JSON, as the API's own answers do (not the platform's
+    HTML page): an id out of range (``url_converters``), a uuid that is none, a path that does not exist. This pattern
+    matches every path, so Django's ``APPEND_SLASH`` no longer sees a missing slash; it redirects here as Django would.
+    """
+    if settings.APPEND_SLASH and not request.path_info.endswith("/"):
+        try:
+            match = resolve(f"{request.path_info}/", getattr(request, "urlconf", None))
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not not_found:
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
