@@ -144,6 +144,7 @@ class ClaimView(ApiViewMixin, APIView):
 
     permission_classes = (IsAuthenticated,)
     parser_classes = (JSONParser, FormParser)
+    error_codes = (429,)  # in the schema
 
     @document(request=ClaimSerializer, responses={201: AttendeeSerializer})
     def post(self, request):

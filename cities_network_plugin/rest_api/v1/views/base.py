@@ -11,7 +11,6 @@ from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.openapi import AutoSchema
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
@@ -20,6 +19,7 @@ from ....tenancy import permissions
 from ..authentication import AUTHENTICATION_CLASSES
 from ..parsers import PARSER_CLASSES
 from ..permissions import CityPermission
+from ..schema import AutoSchema
 
 
 class Pagination(PageNumberPagination):

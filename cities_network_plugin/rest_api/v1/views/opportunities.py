@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import generics
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import SAFE_METHODS, AllowAny
@@ -17,12 +19,23 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ....opportunities import api as opportunities_api
-from ....opportunities.models import Opportunity, Playlist
+from ....opportunities.models import Opportunity, OpportunityKind, Playlist, PublicationStatus
 from ....tenancy import permissions
 from ....tenancy.models import City
 from ..schema import document
 from ..serializers.opportunities import OpportunitySerializer, PlaylistSerializer
 from .base import ApiViewMixin, CityScopedMixin, raise_as_drf
+
+# The filters of ``opportunities_api.OpportunityFilters``, in the schema so that clients know them.
+FILTERS = [
+    OpenApiParameter("kind", OpenApiTypes.STR, enum=OpportunityKind.values, description="Only this kind."),
+    OpenApiParameter("date_from", OpenApiTypes.DATE, description="Still on (or undated) on or after this day."),
+    OpenApiParameter("date_to", OpenApiTypes.DATE, description="Starting (or undated) on or before this day."),
+    OpenApiParameter("mode", OpenApiTypes.STR, enum=["in_person", "online"], description="Online or in person."),
+    OpenApiParameter("skill", OpenApiTypes.STR, description="An ESCO skill's URI, or words of its label."),
+    OpenApiParameter("language", OpenApiTypes.STR, description="A language code, e.g. lt."),
+    OpenApiParameter("q", OpenApiTypes.STR, description="Words of the title or description."),
+]
 
 
 def visible_city(user, slug: str) -> City:
@@ -79,6 +92,11 @@ class OpportunityListView(PublicCityMixin, generics.ListCreateAPIView):
     """
 
     serializer_class = OpportunitySerializer
+
+    @document(parameters=[*FILTERS, OpenApiParameter(
+        "status", OpenApiTypes.STR, enum=PublicationStatus.values, description="The city's team: only this status.")])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         city = self.get_city()
@@ -192,7 +210,7 @@ class OpportunitiesGeoJSONView(ApiViewMixin, APIView):
     permission_classes = (AllowAny,)
     renderer_classes = (GeoJSONRenderer, JSONRenderer)
 
-    @document(responses={200: dict}, operation_id="cities_opportunities_geojson")
+    @document(responses={200: dict}, parameters=FILTERS, operation_id="cities_opportunities_geojson")
     def get(self, request, slug):
         city = visible_city(request.user, slug)
         try:
