@@ -219,7 +219,10 @@ class OpportunityFilters:
         dates = {}
         for name in ("date_from", "date_to"):
             raw = params.get(name, "").strip()
-            dates[name] = parse_date(raw) if raw else None
+            try:
+                dates[name] = parse_date(raw) if raw else None
+            except ValueError:  # written as a date, but no day: 2026-02-30, 2026-13-45
+                dates[name] = None
             if raw and dates[name] is None:
                 errors[name] = _("'%(value)s' is not a date (use YYYY-MM-DD).") % {"value": raw}
         if errors:

@@ -62,7 +62,7 @@ class OpportunitySerializer(ModelSerializer):
 
 
 class PlaylistItemSerializer(ModelSerializer):
-    """One item of a playlist: the opportunity (by uuid) and whether it is mandatory."""
+    """One item of a playlist: the opportunity (by uuid) and whether it is mandatory (if left out: mandatory)."""
 
     opportunity = serializers.SlugRelatedField(slug_field="uuid", queryset=Opportunity.objects.all())
     title = serializers.CharField(source="opportunity.title", read_only=True)
@@ -71,6 +71,13 @@ class PlaylistItemSerializer(ModelSerializer):
         model = PlaylistItem
         fields = ["opportunity", "title", "mandatory", "position"]
         read_only_fields = ["position"]
+
+    def validate(self, attrs):
+        # ``items`` replaces the whole list, so an item is whole in a PATCH too, where DRF asks for no field.
+        if "opportunity" not in attrs:
+            raise serializers.ValidationError({"opportunity": [self.fields["opportunity"].error_messages["required"]]})
+        attrs.setdefault("mandatory", PlaylistItem._meta.get_field("mandatory").default)
+        return attrs
 
 
 class PlaylistSerializer(ModelSerializer):
