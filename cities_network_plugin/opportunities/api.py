@@ -317,6 +317,15 @@ def geojson(city: City, opportunities: QuerySet | None = None) -> dict:
 
 # --- Playlists ----------------------------------------------------------------------------------------------------
 
+def not_shown_in(opportunity, city: City) -> str:
+    """
+    Why an opportunity (or its uuid, as a request named it) cannot be an item of ``city``'s playlist: the same
+    words whether it exists elsewhere or nowhere, so the answer tells nothing of other cities' opportunities.
+    """
+    value = getattr(opportunity, "uuid", opportunity)
+    return _("There is no opportunity '%(uuid)s' shown in %(city)s.") % {"uuid": str(value)[:100], "city": city.name}
+
+
 def set_playlist_items(playlist: Playlist, items: list[tuple[Opportunity, bool]]) -> None:
     """
     Make the playlist's items exactly ``items`` (opportunity, mandatory), in that order. Every item must be
@@ -325,13 +334,14 @@ def set_playlist_items(playlist: Playlist, items: list[tuple[Opportunity, bool]]
     errors = []
     seen = set()
     for number, (opportunity, _mandatory) in enumerate(items, start=1):
-        if opportunity.pk in seen:
+        if not opportunity.cities.filter(pk=playlist.city_id).exists():
+            # By uuid, not title: the title of another city's opportunity is not the playlist city's to read.
+            errors.append(_("Item %(number)d: %(problem)s")
+                          % {"number": number, "problem": not_shown_in(opportunity, playlist.city)})
+        elif opportunity.pk in seen:
             errors.append(_("Item %(number)d: '%(title)s' is already in the playlist.")
                           % {"number": number, "title": opportunity.title})
         seen.add(opportunity.pk)
-        if not opportunity.cities.filter(pk=playlist.city_id).exists():
-            errors.append(_("Item %(number)d: '%(title)s' is not shown in %(city)s.")
-                          % {"number": number, "title": opportunity.title, "city": playlist.city.name})
     optional = sum(1 for _opportunity, mandatory in items if not mandatory)
     if playlist.min_optional > optional:
         # The English text is the same for one item; the Lithuanian one is not.

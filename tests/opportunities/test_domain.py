@@ -136,7 +136,7 @@ def test_playlist_items_must_be_shown_in_its_city(city_a, city_b):
     with pytest.raises(ValidationError) as info:
         api.set_playlist_items(playlist, [(mine, True), (theirs, False), (mine, False)])
     messages = info.value.message_dict["items"]
-    assert "Item 2: 'Theirs' is not shown in Alpha." in messages
+    assert f"Item 2: There is no opportunity '{theirs.uuid}' shown in Alpha." in messages
     assert "Item 3: 'Mine' is already in the playlist." in messages
     assert "The playlist asks for 3 optional items but has 2." in messages
     assert not playlist.items.exists()

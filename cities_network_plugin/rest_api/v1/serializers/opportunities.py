@@ -1,6 +1,8 @@
 """Serializers of the opportunity and playlist endpoints. Writes go through ``opportunities.api``."""
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from ....opportunities import api as opportunities_api
 from ....opportunities.models import Opportunity, OpportunityKind, Playlist, PlaylistItem, PublicationStatus
 from ....tenancy.models import Stakeholder
 from .base import IdRelatedField, ModelSerializer
@@ -61,10 +63,33 @@ class OpportunitySerializer(ModelSerializer):
         return fields
 
 
+class CityOpportunityField(serializers.SlugRelatedField):
+    """
+    An opportunity by uuid, among those shown in the request's city (the serializer's ``city``): an unknown uuid and
+    one of an opportunity elsewhere get the same answer, which never names it by its title.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="uuid", **kwargs)
+
+    def get_queryset(self):
+        city = self.context.get("city")
+        return Opportunity.objects.in_city(city) if city is not None else Opportunity.objects.none()
+
+    def to_internal_value(self, data):
+        try:
+            return self.get_queryset().get(uuid=data)
+        except (Opportunity.DoesNotExist, DjangoValidationError, TypeError, ValueError):
+            city = self.context.get("city")
+            if city is None:
+                self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:100])
+            raise serializers.ValidationError(opportunities_api.not_shown_in(data, city)) from None
+
+
 class PlaylistItemSerializer(ModelSerializer):
     """One item of a playlist: the opportunity (by uuid) and whether it is mandatory (if left out: mandatory)."""
 
-    opportunity = serializers.SlugRelatedField(slug_field="uuid", queryset=Opportunity.objects.all())
+    opportunity = CityOpportunityField()
     title = serializers.CharField(source="opportunity.title", read_only=True)
 
     class Meta:
