@@ -69,4 +69,6 @@ def test_success_messages_in_lithuanian(lt_admin, city_a):
     assert "Suinteresuotoji šalis „Alfa biblioteka“ pridėta." in page
     assert "Bendruomenės organizacija" in page and "Įsitraukusi" in page  # the choices' labels
     response = lt_admin.post(url("console-team", "alpha"), {"user": "nobody@example.com", "role": "core_team"})
-    assert errors_of(response, "id_user") == ["Paskyros „nobody@example.com“ rasti nepavyko."]
+    assert errors_of(response, "id_user") == [
+        "„nobody@example.com“ neatitinka vienos paskyros. Pasitikslinkite pas asmenį arba nurodykite jo naudotojo "
+        "vardą."]
