@@ -6,7 +6,9 @@ in every process that loads the app (LMS, Studio, Celery workers, the demo, test
 """
 from .badges import receivers as badge_receivers
 from .onboarding import receivers as onboarding_receivers
+from .openbadges import receivers as openbadges_receivers
 from .opportunities import receivers as opportunity_receivers
 from .reporting import receivers as reporting_receivers
 
-__all__ = ["badge_receivers", "onboarding_receivers", "opportunity_receivers", "reporting_receivers"]
+__all__ = ["badge_receivers", "onboarding_receivers", "openbadges_receivers", "opportunity_receivers",
+           "reporting_receivers"]

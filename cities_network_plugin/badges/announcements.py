@@ -1,7 +1,9 @@
 """
 What an award or a revocation tells the world, once the transaction commits: the openedx-events signal
 (``BADGE_AWARDED`` / ``BADGE_REVOKED``, which the event bus forwards where configured), the learner's email and
-the city's webhooks. Each is isolated: one failing never stops the others, and never undoes the award.
+the city's webhooks; an award also gets its place in its issuer's Open Badges 3.0 status list, so that fetching
+its credential writes nothing. Each is isolated: one failing never stops the others, and never undoes the award
+(an award left without its place gets it from the sweeper).
 """
 from __future__ import annotations
 
@@ -82,6 +84,12 @@ def _notify_city(award: Award, kind: str) -> None:
         award.revoked_at if kind == "badge.revoked" else award.issued_at))
 
 
+def _give_status_position(award: Award) -> None:
+    from ..openbadges import statuslists  # pylint: disable=import-outside-toplevel
+
+    statuslists.allocate(award)
+
+
 def _email_learner(award_id: int) -> None:
     if AWARD_EMAILS.is_enabled():
         from .tasks import send_award_email  # pylint: disable=import-outside-toplevel
@@ -100,6 +108,7 @@ def announce_award(award_id: int, award: Award | None = None) -> None:
         except Exception:  # pylint: disable=broad-except
             log.exception("cities_network: the award %s could not be read for its notices", award_id)
             return
+    _safely("the credential status position", _give_status_position, award)
     _safely("BADGE_AWARDED", _send_signal, BADGE_AWARDED, award)
     _safely("the award email", _email_learner, award_id)
     _safely("the award webhooks", _notify_city, award, "badge.awarded")

@@ -24,10 +24,13 @@ def process_learner_event(self, event_pk: int) -> str:
 def sweep_inbox() -> int:
     """
     The periodic job: queue again the events still waiting or failed after a while, and the webhook deliveries no
-    worker took up; bring the network report's summary tables up to date, so that a report rarely has anything to
-    catch up with; and delete up to PRUNE_PER_RUN old inbox rows and webhook deliveries of each kind (``pruning``).
+    worker took up; give Open Badges 3.0 status list positions to awards still without one (a backfill, an award
+    from before this was done at award time, a failure after the commit); bring the network report's summary tables
+    up to date, so that a report rarely has anything to catch up with; and delete up to PRUNE_PER_RUN old inbox rows
+    and webhook deliveries of each kind (``pruning``).
     """
     from .. import pruning  # pylint: disable=import-outside-toplevel
+    from ..openbadges import statuslists  # pylint: disable=import-outside-toplevel
     from ..reporting import summaries  # pylint: disable=import-outside-toplevel
     from ..webhooks import api as webhooks_api  # pylint: disable=import-outside-toplevel
     from . import sweeper  # pylint: disable=import-outside-toplevel
@@ -35,6 +38,7 @@ def sweep_inbox() -> int:
     after = datetime.timedelta(minutes=settings.CITIES_NETWORK_SWEEP_AFTER_MINUTES)
     swept = sweeper.sweep(older_than=after)
     webhooks_api.redrive(older_than=after)
+    statuslists.allocate_missing()
     summaries.catch_up()
     pruning.prune(limit=PRUNE_PER_RUN)
     return swept

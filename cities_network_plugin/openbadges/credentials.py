@@ -105,9 +105,10 @@ def achievement(badge_class: BadgeClass, request=None) -> dict:
 
 def build_credential(award: Award, request=None, issuer: IssuerProfile | None = None) -> dict:
     """
-    The award's ``OpenBadgeCredential``, unsigned. The first call gives the award its status list position,
-    so a credential never leaves without a way to revoke it. ``issuer``: the class's issuer profile, when the
-    caller has it already.
+    The award's ``OpenBadgeCredential``, unsigned, with the award's status list position, so a credential never
+    leaves without a way to revoke it: the award gets it when it is made (``statuslists.allocate``); an award that
+    has none yet gets it here, which the public views never come to (they answer "not ready" first, since a GET
+    writes nothing). ``issuer``: the class's issuer profile, when the caller has it already.
     """
     badge_class = award.badge_class
     entry = statuslists.entry_for(award)
@@ -141,22 +142,22 @@ def build_credential(award: Award, request=None, issuer: IssuerProfile | None = 
 def credential_jwt(award: Award, request=None) -> str:
     """The award's credential as a compact VC-JWT, signed with its issuer's current key."""
     issuer = issuer_of(award.badge_class)
-    key = keys.signing_key(issuer)
+    key = keys.current_key(issuer)
     return signing.vc_jwt(build_credential(award, request, issuer=issuer), key, request)
 
 
 def credential_with_proof(award: Award, request=None) -> dict:
     """The award's credential with an embedded ``eddsa-rdfc-2022`` proof (by the issuer's current Ed25519 key)."""
     issuer = issuer_of(award.badge_class)
-    key = keys.signing_key(issuer, algorithm=KeyAlgorithm.EDDSA)
+    key = keys.current_key(issuer, algorithm=KeyAlgorithm.EDDSA)
     return dataintegrity.add_proof(build_credential(award, request, issuer=issuer), key, request=request)
 
 
 def status_list_jwt(status_list, request=None) -> str:
     return signing.vc_jwt(statuslists.status_list_credential(status_list, request),
-                          keys.signing_key(status_list.issuer), request)
+                          keys.current_key(status_list.issuer), request)
 
 
 def status_list_with_proof(status_list, request=None) -> dict:
-    key = keys.signing_key(status_list.issuer, algorithm=KeyAlgorithm.EDDSA)
+    key = keys.current_key(status_list.issuer, algorithm=KeyAlgorithm.EDDSA)
     return dataintegrity.add_proof(statuslists.status_list_credential(status_list, request), key, request=request)

@@ -243,6 +243,8 @@ def _lock(issuer: IssuerProfile) -> None:
 
 
 def active_keys(issuer: IssuerProfile, algorithm: str | None = None):
+    if issuer.pk is None:  # a profile not stored yet (``issuers.issuer_of``) has no keys
+        return SigningKey.objects.none()
     keys = issuer.keys.filter(status=KeyStatus.ACTIVE)
     return keys.filter(algorithm=algorithm) if algorithm else keys
 
@@ -279,7 +281,8 @@ def rotate(issuer: IssuerProfile, algorithm: str | None = None) -> tuple[Signing
 def signing_key(issuer: IssuerProfile, algorithm: str | None = None, create: bool = True) -> SigningKey | None:
     """
     The key that signs the issuer's credentials now: the newest active key of ``algorithm`` (any algorithm when
-    not given, the default one preferred). An issuer without one gets one on first use when ``create``.
+    not given, the default one preferred). An issuer without one gets one when ``create``: only where an issuer
+    starts to issue (``issuing``) or an operator asks; documents being read use ``current_key``.
     """
     keys = active_keys(issuer, algorithm).order_by("-created", "-pk")
     preferred = keys if algorithm else keys.filter(algorithm=default_algorithm())
@@ -290,3 +293,19 @@ def signing_key(issuer: IssuerProfile, algorithm: str | None = None, create: boo
         _lock(issuer)
         key = active_keys(issuer, algorithm or default_algorithm()).order_by("-created", "-pk").first()
         return key or _create(issuer, algorithm or default_algorithm())
+
+
+def current_key(issuer: IssuerProfile, algorithm: str | None = None) -> SigningKey:
+    """
+    The key that signs now, read only: a document being read never makes a key. Without one, the operator's task
+    is raised (``KeyConfigurationError``), naming the command that makes it.
+    """
+    key = signing_key(issuer, algorithm, create=False)
+    if key is not None:
+        return key
+    if not storage_mode():
+        raise KeyConfigurationError(NO_STORAGE_MESSAGE)
+    kind = "an Ed25519" if algorithm == KeyAlgorithm.EDDSA else "a"
+    option = " --algorithm EdDSA" if algorithm == KeyAlgorithm.EDDSA else ""
+    raise KeyConfigurationError(f"The issuer {issuer.slug} has no {kind} signing key yet: run "
+                                f"`cities_network_keys generate --issuer {issuer.slug}{option} --if-missing`.")

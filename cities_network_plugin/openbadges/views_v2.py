@@ -1,5 +1,6 @@
 """
-Open Badges 2.0 hosted verification endpoints: public, read-only, and answered to any origin.
+Open Badges 2.0 hosted verification endpoints: public, read-only (they write nothing), and answered to any origin.
+Only issuers that issue have documents: any other name answers as an unknown one (``issuers.public_profile``).
 
 Verifiers and backpacks fetch these URLs without credentials, often from a browser on another site, so every answer
 allows any origin and may be cached only briefly: a revocation must show within minutes. Images are served from the
@@ -16,7 +17,7 @@ from ..badges.models import BadgeClass, BadgeStatus
 from ..tenancy import permissions
 from . import v2
 from .baking_v2 import BakingError, bake_png, bake_svg, placeholder_png
-from .issuers import profile_by_slug
+from .issuers import public_profile
 
 LD_JSON = "application/ld+json"
 PUBLIC_CACHE = "public, max-age=300"
@@ -52,7 +53,7 @@ def _image(data: bytes, content_type: str, cache: str = PUBLIC_CACHE, filename: 
 
 @require_safe
 def issuer(request, slug: str):
-    profile = profile_by_slug(slug)
+    profile = public_profile(slug)
     if profile is None:
         return _not_found("There is no issuer with this name.")
     return _document(v2.issuer_document(profile, request))
@@ -60,7 +61,7 @@ def issuer(request, slug: str):
 
 @require_safe
 def issuer_image(request, slug: str):
-    profile = profile_by_slug(slug)
+    profile = public_profile(slug)
     if profile is None or not profile.image or profile.image_type not in (v2.PNG, v2.SVG):
         return _not_found("This issuer has no image.")
     return _image(bytes(profile.image), profile.image_type)
@@ -68,7 +69,7 @@ def issuer_image(request, slug: str):
 
 @require_safe
 def revocations(request, slug: str):
-    profile = profile_by_slug(slug)
+    profile = public_profile(slug)
     if profile is None:
         return _not_found("There is no issuer with this name.")
     return _document(v2.revocation_list_document(profile, request))

@@ -1,7 +1,8 @@
 """
 Open Badges 3.0 endpoints: signed credentials, their baked images, the issuers' Profiles and keys, status lists.
 
-All are public, read-only and answered to any origin, like the OB 2.0 ones. A credential is signed afresh on each
+All are public, read-only (a GET writes nothing: no profile, key or status position is made here) and answered to
+any origin, like the OB 2.0 ones. A credential is signed afresh on each
 request with the issuer's current key, so after a rotation the URL hands out credentials under the new key, while
 credentials already held keep verifying against the retired key, which stays published. Status lists are computed
 from the awards at each request and must not be cached: a revocation shows at once. Errors say what an operator
@@ -14,10 +15,10 @@ import json
 from django.http import HttpResponse
 from django.views.decorators.http import require_safe
 
-from . import credentials, dataintegrity, keys, v2
+from . import credentials, dataintegrity, keys, statuslists, v2
 from .baking import BakingError, bake_png
 from .baking_v2 import placeholder_png
-from .issuers import profile_by_slug
+from .issuers import issues, public_profile
 from .models import KeyAlgorithm, StatusList
 from .signing import JWT_MEDIA_TYPE
 
@@ -80,6 +81,12 @@ def _award_or_error(uuid):
     if award.revoked:
         return None, _error(410, "This credential was revoked by its issuer.", revoked=True,
                             id=credentials.credential_url(award))
+    if statuslists.entry_of(award) is None:  # given after the award commits, or by the sweeper: not by a GET
+        if not keys.storage_mode():
+            return None, _error(503, keys.NO_STORAGE_MESSAGE)
+        response = _error(503, "This credential is being issued; try again in a few minutes.")
+        response["Retry-After"] = "60"
+        return None, response
     return award, None
 
 
@@ -115,7 +122,7 @@ def credential_image(request, uuid):
 
 @require_safe
 def issuer(request, slug: str):
-    profile = profile_by_slug(slug)
+    profile = public_profile(slug)
     if profile is None:
         return _error(404, "There is no issuer with this name.")
     return _json(credentials.profile_document(profile, request))
@@ -123,22 +130,17 @@ def issuer(request, slug: str):
 
 @require_safe
 def jwks(request, slug: str):
-    """The issuer's public keys, retired ones included; an issuer gets its first key here if it has none yet."""
-    profile = profile_by_slug(slug)
+    """The issuer's public keys, retired ones included (its first key was made when it started to issue)."""
+    profile = public_profile(slug)
     if profile is None:
         return _error(404, "There is no issuer with this name.")
-    if keys.storage_mode():
-        try:
-            keys.signing_key(profile)
-        except keys.KeyConfigurationError as exc:
-            return _error(503, str(exc))
     return _json(keys.jwks(profile), JWKS_TYPE)
 
 
 @require_safe
 def verification_method(request, slug: str, kid: str):
     """An Ed25519 key as a Multikey document: the ``verificationMethod`` of our Data Integrity proofs."""
-    profile = profile_by_slug(slug)
+    profile = public_profile(slug)
     key = profile and profile.keys.filter(kid=kid, algorithm=KeyAlgorithm.EDDSA).first()
     if not key:
         return _error(404, "This issuer has no Ed25519 key with this id.")
@@ -148,7 +150,7 @@ def verification_method(request, slug: str, kid: str):
 @require_safe
 def status_list(request, slug: str):
     found = StatusList.objects.select_related("issuer").filter(slug=slug).first()
-    if found is None:
+    if found is None or not issues(found.issuer):
         return _error(404, "There is no status list with this name.")
     return _signed(request, lambda: credentials.status_list_jwt(found, request),
                    lambda: credentials.status_list_with_proof(found, request), NO_CACHE)

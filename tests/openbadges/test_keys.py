@@ -105,6 +105,7 @@ def test_the_kid_is_the_rfc7638_thumbprint_and_the_jwks_only_public(client, city
         key = keys.generate(city_profile(city_a), algorithm)
         jwk = keys.public_jwk(key)
         assert import_key(jwk).thumbprint() == key.kid
+    make_badge(city_a)  # the city issues (its keys exist already), so its JWKS is public
     served = client.get("/cities-network/ob/v3/issuers/alpha/jwks.json").json()["keys"]
     assert len(served) == 2
     for jwk in served:

@@ -181,6 +181,7 @@ def test_class_images_carry_their_type_and_an_svg_cannot_run_anything(client, ci
 
 @pytest.mark.django_db
 def test_the_issuer_image_is_served_when_there_is_one(client, city_a):
+    make_badge(city_a)  # only an issuer that issues has public documents
     profile = city_profile(city_a)
     assert "image" not in client.get(f"{OB}/issuers/alpha").json()
     profile.image, profile.image_type = png_image(), "image/png"

@@ -57,7 +57,8 @@ def test_a_tampered_payload_or_signature_fails(client, city_a, learner):
         verify_jwt(client, f"{header}.{payload}.{flipped}")
 
 
-def test_rs256_keys_sign_verifiable_credentials_too(client, city_a, learner):
+def test_rs256_keys_sign_verifiable_credentials_too(client, city_a, learner, settings):
+    settings.CITIES_NETWORK_DEFAULT_KEY_ALGORITHM = "RS256"  # how an operator has credentials signed with RSA
     key = keys.generate(city_profile(city_a), "RS256")
     token = credential_jwt(client, make_award(learner, make_badge(city_a)))
     header = unverified_header(token)
@@ -92,10 +93,11 @@ def test_an_expired_credential_has_validuntil_in_the_past_and_fails_exp(client, 
 
 
 def test_network_badges_are_signed_by_the_network_and_its_jwks_exists(client, learner):
+    badge = make_badge(None)  # the network's first active class makes its profile and key
     response = client.get("/cities-network/ob/v3/issuers/network/jwks.json")
     assert response.status_code == 200 and response["Access-Control-Allow-Origin"] == "*"
     assert len(response.json()["keys"]) == 1
-    token = credential_jwt(client, make_award(learner, make_badge(None)))
+    token = credential_jwt(client, make_award(learner, badge))
     assert verify_jwt(client, token)["iss"] == "http://testserver/cities-network/ob/v3/issuers/network"
     assert network_profile().keys.count() == 1
 

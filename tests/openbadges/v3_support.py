@@ -18,7 +18,7 @@ from PIL import Image
 
 from cities_network_plugin.badges import api as badges_api
 from cities_network_plugin.badges import engine
-from cities_network_plugin.openbadges import dataintegrity
+from cities_network_plugin.openbadges import dataintegrity, statuslists
 
 from tests.conftest import require_service
 
@@ -48,11 +48,16 @@ def make_badge(city, image: bool = True, **fields):
     return badge
 
 
-def make_award(user, badge, issued_at=T0, expires_at=None):
-    """An award as the engine makes it (announcements off: they are not under test here)."""
+def make_award(user, badge, issued_at=T0, expires_at=None, status_position=True):
+    """
+    An award as the engine makes it (announcements off: they are not under test here), with the status list
+    position the award's announcement gives it after the commit (unless ``status_position`` is false).
+    """
     award, created = engine.award(user, badge, {"manual": True, "narrative": "Fixed ten bikes."}, now=issued_at,
                                   announce=False)
     assert created
+    if status_position:
+        statuslists.entry_for(award)
     if expires_at is not None:
         award.expires_at = expires_at
         award.save(update_fields=["expires_at"])

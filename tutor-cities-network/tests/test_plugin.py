@@ -200,6 +200,7 @@ def test_init_tasks_create_the_taxonomy_and_the_network_key(project):
     assert "./manage.py cms cities_network_ensure_taxonomy" in cms
     assert "./manage.py lms migrate cities_network_plugin" in lms
     assert "./manage.py lms cities_network_keys generate --issuer network --if-missing" in lms
+    assert "./manage.py lms cities_network_keys generate --all" in lms  # the cities that issue, after an upgrade
     assert "cities_network_contexts" not in lms  # no JSON-LD contexts directory configured
 
 
@@ -241,7 +242,7 @@ def test_the_commands_of_the_init_tasks_exist():
     assert (commands / "cities_network_ensure_taxonomy.py").is_file()
     assert (commands / "cities_network_contexts.py").is_file()
     keys = (commands / "cities_network_keys.py").read_text(encoding="utf-8")
-    for needed in ('add_parser("generate"', 'add_parser("list"', '"--issuer"', "No keys yet"):
+    for needed in ('add_parser("generate"', 'add_parser("list"', '"--issuer"', '"--all"', "No keys yet"):
         assert needed in keys, f"the init task relies on {needed} in cities_network_keys"
 
 

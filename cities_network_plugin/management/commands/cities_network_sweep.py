@@ -1,6 +1,7 @@
 """
 Re-drive learning events left in the inbox (the broker was down, or processing failed) and webhook deliveries no
-worker took up, then bring the network report's summary tables up to date. Schedule it every few minutes (cron,
+worker took up, give Open Badges 3.0 status list positions to awards still without one, then bring the network
+report's summary tables up to date. Schedule it every few minutes (cron,
 or Celery beat with the ``sweep_inbox`` task), or run it by hand after an outage.
 """
 import datetime
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand
 
 from ... import queueing
 from ...badges import sweeper
+from ...openbadges import statuslists
 from ...reporting import summaries
 from ...webhooks import api as webhooks_api
 
@@ -48,5 +50,7 @@ class Command(BaseCommand):
         elif not queueing.broker_paused():
             redriven = webhooks_api.redrive(datetime.timedelta(minutes=minutes), limit=options["limit"])
             self.stdout.write(f"Webhook deliveries no worker took up, queued again: {redriven}.")
+        given = statuslists.allocate_missing(limit=options["limit"])
+        self.stdout.write(f"Open Badges 3.0 status list positions given to awards without one: {given}.")
         counted = summaries.catch_up()
         self.stdout.write(f"Network report summaries: {counted} new awards, revocations and completions counted.")
