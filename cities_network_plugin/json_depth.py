@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 
+from django.utils.translation import gettext as _
+
 MAX_DEPTH = 32
 
 # A JSON string (with its escapes), or one of the characters that give JSON text its structure.
@@ -29,6 +31,11 @@ class TooDeepError(ValueError):
     def field(self) -> str:
         """The top-level key the deep part is under ("" when the text is not an object)."""
         return self.path[0] if self.path and isinstance(self.path[0], str) else ""
+
+    def message(self) -> str:
+        """The refusal in the words of a person who sent it."""
+        return _("This is nested more than %(limit)d levels deep (at %(where)s).") % {
+            "limit": self.limit, "where": self.where or _("the top")}
 
     @property
     def where(self) -> str:

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from .. import json_depth
 from ..tenancy import permissions
 from ..tenancy.admin_mixins import CityScopedAdminMixin, NetworkManagersOnlyAdminMixin
 from . import api, engine
@@ -48,10 +49,27 @@ class BadgeClassForm(forms.ModelForm):
         if not text:
             return None
         try:
-            return json.loads(text)
+            return json_depth.loads(text)
+        except json_depth.TooDeepError as exc:
+            raise ValidationError(exc.message()) from exc
         except json.JSONDecodeError as exc:
             raise ValidationError(_("This is not valid JSON: %(error)s (line %(line)d).")
                                   % {"error": exc.msg, "line": exc.lineno}) from exc
+
+    def clean(self):
+        cleaned = super().clean()
+        groups = cleaned.get("groups_json")
+        if groups is None or "issuer_city" in self.errors:
+            return cleaned
+        if self.instance.pk and groups == api.requirements_data(self.instance):
+            cleaned["groups_json"] = None  # unchanged: nothing to write (a held class keeps its requirements)
+            return cleaned
+        # The domain's rule, for the issuer chosen on this form, before anything is saved (badges.targets).
+        try:
+            api.check_requirements(self.instance, groups, cleaned.get("issuer_city"))
+        except ValidationError as exc:
+            self.add_error("groups_json", exc.message_dict.get("groups") or exc.messages)
+        return cleaned
 
     def clean_image_upload(self):
         upload = self.cleaned_data.get("image_upload")

@@ -139,6 +139,17 @@ def clean_requirements(groups, issuer: City | None, badge_class: BadgeClass | No
     return cleaned
 
 
+def check_requirements(badge_class: BadgeClass, groups, issuer: City | None) -> list[tuple]:
+    """
+    Everything ``set_requirements`` checks, writing nothing: the class (saved or not yet) must not be held, and
+    ``groups`` must suit a class of ``issuer``. The admin asks this of its form, with the issuer chosen there.
+    """
+    if badge_class.pk and is_locked(badge_class):
+        raise ValidationError({"groups": [_("Learners hold this badge already, so its requirements are locked. "
+                                            "Create a new version of the badge to change them.")]})
+    return clean_requirements(groups, issuer, badge_class)
+
+
 def set_requirements(badge_class: BadgeClass, groups: list[dict]) -> None:
     """
     Replace the class's requirement groups. ``groups``:
@@ -146,10 +157,7 @@ def set_requirements(badge_class: BadgeClass, groups: list[dict]) -> None:
     Every problem is reported with its group and requirement number; nothing changes unless all are right. Targets
     must be ones the class's issuer may use (``badges.targets``).
     """
-    if is_locked(badge_class):
-        raise ValidationError({"groups": [_("Learners hold this badge already, so its requirements are locked. "
-                                            "Create a new version of the badge to change them.")]})
-    cleaned = clean_requirements(groups, badge_class.issuer_city, badge_class)
+    cleaned = check_requirements(badge_class, groups, badge_class.issuer_city)
     with transaction.atomic():
         RequirementGroup.objects.filter(badge_class=badge_class).delete()
         for position, (name, min_required, items) in enumerate(cleaned):

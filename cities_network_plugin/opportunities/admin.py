@@ -5,7 +5,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy
 
 from ..tenancy import permissions
-from ..tenancy.admin_mixins import CityScopedAdminMixin
+from ..tenancy.admin_mixins import CityScopedAdminMixin, CityScopedInlineMixin
 from . import api
 from .admin_csv import CsvImportAdminMixin, export_as_csv
 from .models import Opportunity, OpportunityCompletion, Playlist, PlaylistItem, PlaylistProgress
@@ -74,10 +74,11 @@ class PlaylistItemFormSet(BaseInlineFormSet):
             if opportunity is None or form.cleaned_data.get("DELETE") or city is None:
                 continue
             if not opportunity.cities.filter(pk=city.pk).exists():
-                form.add_error("opportunity", f"'{opportunity.title}' is not shown in {city.name}.")
+                # The domain's words, which name the opportunity by its uuid, never by its title.
+                form.add_error("opportunity", api.not_shown_in(opportunity, city))
 
 
-class PlaylistItemInline(admin.TabularInline):
+class PlaylistItemInline(CityScopedInlineMixin, admin.TabularInline):
     """The playlist's items in order."""
 
     model = PlaylistItem

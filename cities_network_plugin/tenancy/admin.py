@@ -3,18 +3,18 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
 from . import permissions
-from .admin_mixins import CityScopedAdminMixin, NetworkManagersOnlyAdminMixin
+from .admin_mixins import CityScopedAdminMixin, CityScopedInlineMixin, NetworkManagersOnlyAdminMixin
 from .models import City, CityOrganization, CityRole, NetworkManager
 
 
-class CityOrganizationInline(admin.TabularInline):
+class CityOrganizationInline(CityScopedInlineMixin, admin.TabularInline):
     """Organisations on the city's page (network managers only reach that form)."""
 
     model = CityOrganization
     extra = 0
 
 
-class CityRoleInline(admin.TabularInline):
+class CityRoleInline(CityScopedInlineMixin, admin.TabularInline):
     """The team on the city's page."""
 
     model = CityRole

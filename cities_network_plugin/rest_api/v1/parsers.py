@@ -12,7 +12,6 @@ import codecs
 import io
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.settings import api_settings
@@ -34,9 +33,7 @@ class BoundedJSONParser(JSONParser):
         try:
             json_depth.check_depth(text)
         except json_depth.TooDeepError as exc:
-            raise ValidationError({exc.field or api_settings.NON_FIELD_ERRORS_KEY: [
-                _("This is nested more than %(limit)d levels deep (at %(where)s).")
-                % {"limit": exc.limit, "where": exc.where or _("the top")}]}) from exc
+            raise ValidationError({exc.field or api_settings.NON_FIELD_ERRORS_KEY: [exc.message()]}) from exc
         return super().parse(io.BytesIO(raw), media_type, parser_context)
 
 
