@@ -130,6 +130,18 @@ def test_the_admins_requirements_are_checked_for_the_issuer_chosen_on_the_form(c
     assert BadgeClass.objects.get().issuer_city == city_b
 
 
+def test_requirements_kept_while_the_issuer_changes_must_suit_the_new_issuer(client, network_manager, city_a, city_b):
+    walk = opportunities_api.create_opportunity(city_a, {"title": "Alpha walk", "kind": "event", "online": True})
+    mine = badges_api.create_class(city_a, {**WORDS, "groups": [
+        {"requirements": [{"kind": "opportunity_attended", "target": str(walk.uuid)}]}]})
+    client.force_login(network_manager)
+    for groups in (json.dumps(badges_api.requirements_data(mine)), ""):  # as shown, or left empty (kept)
+        errors = errors_in(client.post(f"{ADMIN}/badgeclass/{mine.pk}/change/", class_form(city_b, groups=groups)))
+        assert f"There is no opportunity &#x27;{walk.uuid}&#x27; that Beta may use." in errors
+        mine.refresh_from_db()
+        assert mine.issuer_city == city_a
+
+
 def test_a_held_class_saves_its_other_fields_with_its_requirements_unchanged(client, admin_a, city_a, held_class):
     client.force_login(admin_a)
     groups = json.dumps(badges_api.requirements_data(held_class))

@@ -58,15 +58,18 @@ class BadgeClassForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        groups = cleaned.get("groups_json")
-        if groups is None or "issuer_city" in self.errors:
+        if "issuer_city" in self.errors:
             return cleaned
-        if self.instance.pk and groups == api.requirements_data(self.instance):
-            cleaned["groups_json"] = None  # unchanged: nothing to write (a held class keeps its requirements)
-            return cleaned
+        issuer, groups, instance = cleaned.get("issuer_city"), cleaned.get("groups_json"), self.instance
+        current = api.requirements_data(instance) if instance.pk else None
+        if groups is not None and groups == current:
+            cleaned["groups_json"] = groups = None  # unchanged: nothing to write (a held class keeps its own)
         # The domain's rule, for the issuer chosen on this form, before anything is saved (badges.targets).
         try:
-            api.check_requirements(self.instance, groups, cleaned.get("issuer_city"))
+            if groups is not None:
+                api.check_requirements(instance, groups, issuer)
+            elif current and getattr(issuer, "pk", None) != instance.issuer_city_id:
+                api.clean_requirements(current, issuer, instance)  # kept ones must suit a new issuer too
         except ValidationError as exc:
             self.add_error("groups_json", exc.message_dict.get("groups") or exc.messages)
         return cleaned
