@@ -36,6 +36,7 @@ from cities_network_plugin.badges.models import Requirement, RequirementGroup, R
 from cities_network_plugin.opportunities import csv_io
 from cities_network_plugin.opportunities.models import Opportunity
 
+from . import reference_paths, references
 from .reference_judge import api_success, attempt, page_success, report, try_exposure
 from .reference_paths import (
     API_MANAGERS_ONLY,
@@ -58,7 +59,7 @@ from .reference_world import (
     leaks,
     targets,
 )
-from .references import APP, NOT_EXPOSED, check_catalogue, city_path, owned_by, references
+from .references import APP, NOT_EXPOSED, check_catalogue, city_path, owned_by
 from .test_access_matrix import ADMIN_OBJECTS, NETWORK_MODELS, Beta, expand, kind_of, routes
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def client_a(admin_a) -> Client:
 
 
 def catalogue() -> dict:
-    return {reference.key: reference for reference in references()}
+    return {reference.key: reference for reference in references.references()}
 
 
 def admin_objects(world: World) -> dict:
@@ -121,6 +122,22 @@ def test_every_reference_of_every_write_path_is_in_the_matrix(world, admin_a):
                  if kind not in REQUIREMENT_TARGETS]
     assert not problems, "\n".join(problems)
     assert len({e.path for e in exposures}) == 4 and len(exposures) > 40
+
+
+@pytest.mark.parametrize("table, key, expected", [
+    (references.TEXT_REFERENCES, ("Opportunity", "course_key"), "Opportunity.course_key (CharField) is unknown"),
+    (references.PLAIN, "ClaimCode", "model ClaimCode is not in PLAIN"),
+    (reference_paths.API_PLAIN, "Opportunity", "API body Opportunity.title is unknown"),
+    (reference_paths.CONSOLE_PLAIN, "PlaylistItemForm", "console PlaylistItemForm.order (IntegerField) is unknown"),
+    (reference_paths.CONSOLE_FIELDS, "TeamMemberForm", "console TeamMemberForm.user (CharField) is unknown"),
+])
+def test_a_field_the_tables_do_not_know_fails_the_coverage(monkeypatch, table, key, expected):
+    """Forgetting a field (as a field added to a model, a serializer or a form is forgotten) is reported by name."""
+    monkeypatch.delitem(table, key)
+    problems = references.check_catalogue()
+    reference_paths.api_exposures(reference_paths.schema_document(), problems)
+    reference_paths.console_exposures(problems)
+    assert any(expected in problem for problem in problems), problems
 
 
 # --- The REST API -----------------------------------------------------------------------------------------------
