@@ -9,6 +9,9 @@ view: drf-spectacular's, saying also what drf-spectacular leaves out of what the
 * **Fields read through an empty relation.** A read-only field whose source crosses a nullable foreign key
   (``previous_version``, ``organiser.name``) answers ``null`` when the relation is empty, which drf-spectacular does
   not see; such fields are nullable.
+* **Blank strings.** A field that may be blank but has a format or a pattern (``website``, ``language``) answers
+  ``""``, which its format refuses. drf-spectacular 0.30 adds the empty string as a second choice; 0.29, which Open
+  edX master pins, does not, so the same is done here (a no-op on 0.30).
 """
 from __future__ import annotations
 
@@ -82,6 +85,14 @@ class AutoSchema(SpectacularAutoSchema):
             return all(isinstance(permission, AllowAny) for permission in self.view.get_permissions())
         except AttributeError:  # a view whose permissions depend on a request the generator did not give
             return False
+
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        if getattr(field, "allow_blank", False) and schema.get("type") == "string" \
+                and {"format", "pattern", "minLength"} & set(schema):
+            outer = {"readOnly", "writeOnly", "nullable", "deprecated", "description", "title"}
+            inner = {key: schema.pop(key) for key in list(schema) if key not in outer}
+            schema["oneOf"] = [inner, {"type": "string", "maxLength": 0}]
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
