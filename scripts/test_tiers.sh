@@ -66,6 +66,18 @@ else
     echo "SKIPPED: reliability tier (needs Redis on 127.0.0.1:6379 and MariaDB on 127.0.0.1:3306)."
 fi
 
+# Generated requests against the OpenAPI schema (tests/schema, schemathesis): every operation as a city admin, a
+# learner and anonymously; no 5xx, and every answer as the schema documents it. SQLite, then MariaDB. About 2 min each;
+# CITIES_NETWORK_SCHEMA_EXAMPLES (default 15) sets the examples per operation and caller.
+tier "schema / schemathesis (sqlite)" env CITIES_NETWORK_SCHEMA_TESTS=1 "$PY" -m pytest tests/schema -q
+if mariadb_up; then
+    tier "schema / schemathesis (mariadb)" env CITIES_NETWORK_SCHEMA_TESTS=1 CITIES_NETWORK_TEST_DB=mysql \
+        CITIES_NETWORK_MYSQL_DB=cities_network_schema "$PY" -m pytest tests/schema -q
+elif [ "${CI:-}" = "true" ]; then
+    echo "MariaDB is not reachable on 127.0.0.1:3306, and CI=true: failing instead of skipping."
+    failed+=("schema / schemathesis (mariadb)")
+fi
+
 # The micro-frontend widgets (tutor-cities-network/tutorcitiesnetwork/widgets): their Node tests (the rendered
 # env.config.jsx of each MFE finds its widget; the widgets render their states), after scripts/install_mfe_widgets.sh.
 mfe_widget_tests() {
