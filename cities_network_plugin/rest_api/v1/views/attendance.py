@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import Throttled, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +18,7 @@ from ....opportunities.models import ClaimCode, Opportunity, OpportunityCompleti
 from ....tenancy import api as tenancy_api
 from ....tenancy import permissions
 from ....web.ratelimit import claim_limited
+from ..parsers import BoundedJSONParser
 from ..schema import document
 from .base import ApiViewMixin, CityScopedMixin, raise_as_drf
 
@@ -143,7 +144,7 @@ class ClaimView(ApiViewMixin, APIView):
     """
 
     permission_classes = (IsAuthenticated,)
-    parser_classes = (JSONParser, FormParser)
+    parser_classes = (BoundedJSONParser, FormParser)  # JSON nesting bounded, as every v1 view's
     error_codes = (429,)  # in the schema
 
     @document(request=ClaimSerializer, responses={201: AttendeeSerializer})
