@@ -17,6 +17,7 @@ from edx_django_utils.ip import get_safest_client_ip
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+UNKNOWN_ADDRESS = "unknown"
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -37,7 +38,14 @@ def client_address(request) -> str:
     ``CLOSEST_CLIENT_IP_FROM_HEADERS`` setting. Inside the LMS, ``XForwardedForMiddleware``
     (``openedx/core/lib/x_forwarded_for/middleware.py``) has computed the chain before it rewrites ``REMOTE_ADDR``,
     and this reads that result.
+
+    A request with neither (no ``REMOTE_ADDR``, which every WSGI server sets, and no chain computed from it) counts
+    as ``UNKNOWN_ADDRESS``, one client shared by all such requests: ``get_safest_client_ip`` would raise ``KeyError``
+    (edx-django-utils ``edx_django_utils/ip/internal/ip.py``, ``get_raw_ip_chain`` reads ``META['REMOTE_ADDR']``),
+    and an ``X-Forwarded-For`` without it is only what the client wrote.
     """
+    if "CLIENT_IPS" not in request.META and "REMOTE_ADDR" not in request.META:
+        return UNKNOWN_ADDRESS
     return get_safest_client_ip(request)
 
 

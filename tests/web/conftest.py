@@ -55,3 +55,10 @@ def own_base(html: str) -> bool:
     """Whether the page is in the plugin's own base (its bar, its main) and not in the LMS's frame."""
     return ('<header class="site">' in html and '<body class="cities-network">' in html
             and 'class="global-header"' not in html and 'id="footer-openedx"' not in html)
+
+
+def without_address(client):
+    """The client, sending its requests with no ``REMOTE_ADDR`` (which every WSGI server gives)."""
+    handler = client.handler
+    client.handler = lambda environ: handler({key: value for key, value in environ.items() if key != "REMOTE_ADDR"})
+    return client

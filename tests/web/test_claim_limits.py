@@ -15,6 +15,8 @@ from cities_network_plugin.opportunities import api as opportunities_api
 from cities_network_plugin.opportunities import attendance
 from cities_network_plugin.opportunities.models import OpportunityCompletion
 
+from .conftest import without_address
+
 PROXY = "172.18.0.5"
 VENUE = "95.56.12.34"  # an event's Wi-Fi: every learner behind one public address
 
@@ -94,3 +96,21 @@ def test_api_claims_count_per_address_too(make_user, code):
         statuses.append(api.post("/cities-network/api/v1/claim/", {"code": f"GUESS{number:03d}"}, format="json",
                                  REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=VENUE).status_code)
     assert statuses == [400, 400, 429]
+
+
+@pytest.mark.django_db
+@override_settings(CITIES_NETWORK_CLAIM_RATE_LIMIT="50/15m", CITIES_NETWORK_CLAIM_ADDRESS_RATE_LIMIT="3/15m")
+def test_requests_without_an_address_share_one_unknown_address(make_user, code):
+    """edx_django_utils' get_safest_client_ip raised KeyError('REMOTE_ADDR'): a 500. They are counted as one client."""
+    statuses = []
+    for number in range(2):
+        api = APIClient()
+        api.force_authenticate(make_user(f"claimer{number}"))
+        statuses.append(without_address(api).post("/cities-network/api/v1/claim/", {"code": f"GUESS{number:03d}"},
+                                                   format="json", HTTP_X_FORWARDED_FOR=VENUE).status_code)
+    statuses.append(without_address(signed_in(make_user("opener"))).get("/cities-network/claim/GUESS002/").status_code)
+    # Another X-Forwarded-For changes nothing: without REMOTE_ADDR nothing says who wrote it.
+    statuses.append(without_address(signed_in(make_user("rotator"))).get(
+        "/cities-network/claim/GUESS003/", HTTP_X_FORWARDED_FOR="37.99.40.2").status_code)
+    assert statuses == [400, 400, 404, 429]
+    assert page(signed_in(make_user("elsewhere")), code.code).status_code == 200  # a real address has its own count

@@ -13,6 +13,8 @@ from django.test import override_settings
 from cities_network_plugin.onboarding.models import CityStepProgress
 from cities_network_plugin.tenancy.models import City
 
+from .conftest import without_address
+
 JOIN = "/cities-network/join/"
 GOOD = {
     "country": "ee", "organisation": "Tartu Learning Lab", "contact_name": "Kadri Tamm",
@@ -74,3 +76,15 @@ def test_behind_a_cdn_the_header_the_operator_names_decides(client):
 
     assert [through_cdn(n, CLIENT) for n in range(3)] == [200, 200, 429]
     assert through_cdn(5, OTHER_CLIENT) == 200
+
+
+@pytest.mark.django_db
+@override_settings(CITIES_NETWORK_JOIN_RATE_LIMIT="2/h",
+                   CLOSEST_CLIENT_IP_FROM_HEADERS=[{"name": "CF-Connecting-IP", "index": 0}])
+def test_forms_without_an_address_count_as_one_unknown_client(client):
+    """No REMOTE_ADDR (the platform's helper raised KeyError: a 500): one shared count, whatever the headers say."""
+    client = without_address(client)
+    statuses = [join(client, n, HTTP_CF_CONNECTING_IP=forged(n), HTTP_X_FORWARDED_FOR=forged(n)).status_code
+                for n in range(3)]
+    assert statuses == [200, 200, 429]
+    assert City.objects.count() == 2
