@@ -19,6 +19,7 @@ from .conftest import without_address
 
 PROXY = "172.18.0.5"
 VENUE = "95.56.12.34"  # an event's Wi-Fi: every learner behind one public address
+CLAIM_API = "/cities-network/api/v1/claim/"
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +44,16 @@ def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def api_claim(user, text, address=True) -> int:
+    """The status of a claim through the API, from the venue behind the proxy (or with no address at all)."""
+    api = APIClient()
+    api.force_authenticate(user)
+    if not address:
+        return without_address(api).post(CLAIM_API, {"code": text}, format="json",
+                                         HTTP_X_FORWARDED_FOR=VENUE).status_code
+    return api.post(CLAIM_API, {"code": text}, format="json", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=VENUE).status_code
 
 
 @pytest.mark.django_db
@@ -75,10 +86,7 @@ def test_page_views_and_claims_share_one_count(learner, code):
     """Opening the link and confirming are one budget, on the page and in the API alike."""
     client = signed_in(learner)
     assert page(client, "GUESS001").status_code == 404
-    api = APIClient()
-    api.force_authenticate(learner)
-    assert api.post("/cities-network/api/v1/claim/", {"code": "GUESS002"}, format="json", REMOTE_ADDR=PROXY,
-                    HTTP_X_FORWARDED_FOR=VENUE).status_code == 400
+    assert api_claim(learner, "GUESS002") == 400
     assert page(client, "GUESS003").status_code == 404
     refused = client.post(f"/cities-network/claim/{code.code}/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=VENUE)
     assert refused.status_code == 429
@@ -89,12 +97,7 @@ def test_page_views_and_claims_share_one_count(learner, code):
 @pytest.mark.django_db
 @override_settings(CITIES_NETWORK_CLAIM_RATE_LIMIT="50/15m", CITIES_NETWORK_CLAIM_ADDRESS_RATE_LIMIT="2/15m")
 def test_api_claims_count_per_address_too(make_user, code):
-    statuses = []
-    for number in range(3):
-        api = APIClient()
-        api.force_authenticate(make_user(f"claimer{number}"))
-        statuses.append(api.post("/cities-network/api/v1/claim/", {"code": f"GUESS{number:03d}"}, format="json",
-                                 REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=VENUE).status_code)
+    statuses = [api_claim(make_user(f"claimer{number}"), f"GUESS{number:03d}") for number in range(3)]
     assert statuses == [400, 400, 429]
 
 
@@ -102,12 +105,7 @@ def test_api_claims_count_per_address_too(make_user, code):
 @override_settings(CITIES_NETWORK_CLAIM_RATE_LIMIT="50/15m", CITIES_NETWORK_CLAIM_ADDRESS_RATE_LIMIT="3/15m")
 def test_requests_without_an_address_share_one_unknown_address(make_user, code):
     """edx_django_utils' get_safest_client_ip raised KeyError('REMOTE_ADDR'): a 500. They are counted as one client."""
-    statuses = []
-    for number in range(2):
-        api = APIClient()
-        api.force_authenticate(make_user(f"claimer{number}"))
-        statuses.append(without_address(api).post("/cities-network/api/v1/claim/", {"code": f"GUESS{number:03d}"},
-                                                   format="json", HTTP_X_FORWARDED_FOR=VENUE).status_code)
+    statuses = [api_claim(make_user(f"claimer{number}"), f"GUESS{number:03d}", address=False) for number in range(2)]
     statuses.append(without_address(signed_in(make_user("opener"))).get("/cities-network/claim/GUESS002/").status_code)
     # Another X-Forwarded-For changes nothing: without REMOTE_ADDR nothing says who wrote it.
     statuses.append(without_address(signed_in(make_user("rotator"))).get(
