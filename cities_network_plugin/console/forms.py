@@ -13,8 +13,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .. import columns
 from ..onboarding.models import StepStatus
-from ..opportunities.models import Opportunity, OpportunityKind, PublicationStatus
+from ..opportunities.models import Opportunity, OpportunityKind, Playlist, PlaylistItem, PublicationStatus
 from ..tenancy import api as tenancy_api
 from ..tenancy.models import City, CityRoleName, Stakeholder
 
@@ -131,14 +132,14 @@ class OpportunityForm(ConsoleForm):
     longitude = forms.DecimalField(label=_("Longitude"), required=False, max_digits=9, decimal_places=6)
     url = forms.URLField(label=_("Link"), required=False, help_text=_("Where learners sign up or read more."),
                          **URL_KWARGS)
-    organiser = forms.ModelChoiceField(label=_("Organiser"), required=False, queryset=Stakeholder.objects.none(),
-                                       help_text=_("One of the city's stakeholders."))
+    organiser = columns.IdChoiceField(label=_("Organiser"), required=False, queryset=Stakeholder.objects.none(),
+                                      help_text=_("One of the city's stakeholders."))
     language = forms.CharField(label=_("Language"), required=False, max_length=16,
                                help_text=_("A language code such as “lt”, “en” or “pt-br”."))
     skills = forms.CharField(label=_("Skills"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("One skill a line: “label | ESCO URI”, e.g. "
                                          "“repair bicycles | http://data.europa.eu/esco/skill/…”."))
-    cities = forms.ModelMultipleChoiceField(
+    cities = columns.IdMultipleChoiceField(
         label=_("Also shown in"), required=False, queryset=City.objects.none(),
         widget=forms.CheckboxSelectMultiple, help_text=_("Other cities you work for that show this opportunity."))
 
@@ -179,8 +180,8 @@ class PlaylistForm(ConsoleForm):
 
     title = forms.CharField(label=_("Title"), max_length=255)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    min_optional = forms.IntegerField(
-        label=_("Optional items a learner must complete"), min_value=0, initial=0,
+    min_optional = columns.integer_field(
+        Playlist, "min_optional", label=_("Optional items a learner must complete"), min_value=0, initial=0,
         help_text=_("Besides every mandatory item; 0 means the optional items are extras."))
     status = forms.ChoiceField(label=_("Status"), choices=PublicationStatus.choices)
 
@@ -188,9 +189,9 @@ class PlaylistForm(ConsoleForm):
 class PlaylistItemForm(ConsoleForm):
     """One row of a playlist: an opportunity of the city, mandatory or not, at a position."""
 
-    opportunity = forms.ModelChoiceField(label=_("Opportunity"), required=False, queryset=Opportunity.objects.none())
+    opportunity = columns.IdChoiceField(label=_("Opportunity"), required=False, queryset=Opportunity.objects.none())
     mandatory = forms.BooleanField(label=_("Mandatory"), required=False, initial=True)
-    order = forms.IntegerField(label=_("Order"), required=False, min_value=1)
+    order = columns.integer_field(PlaylistItem, "position", label=_("Order"), required=False, min_value=1)
 
     def __init__(self, *args, opportunities=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -301,7 +302,7 @@ class RevokeForm(ConsoleForm):
 class CourseCitiesForm(ConsoleForm):
     """The cities (among those the person works for) that show a course."""
 
-    cities = forms.ModelMultipleChoiceField(
+    cities = columns.IdMultipleChoiceField(
         label=_("Cities"), required=False, queryset=City.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Saving writes the course's “Cities” tags in Studio to match."))

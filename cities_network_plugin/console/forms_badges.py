@@ -15,7 +15,8 @@ from django.utils.translation import ngettext
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
-from ..badges.models import BadgeClass, ExpiryRule, RequirementKind
+from .. import columns
+from ..badges.models import BadgeClass, ExpiryRule, RequirementGroup, RequirementKind
 from .forms import ConsoleForm
 
 COURSE_KINDS = (RequirementKind.COURSE_PASSED, RequirementKind.CERTIFICATE_EARNED)
@@ -66,8 +67,9 @@ class BadgeClassForm(ConsoleForm):
     expires_on = forms.DateField(label=_("Expires on"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                  help_text=_("For “On a fixed date”."))
-    expires_after_days = forms.IntegerField(label=_("Expires after (days)"), required=False, min_value=1,
-                                            help_text=_("For “A number of days after the award”."))
+    expires_after_days = columns.integer_field(BadgeClass, "expires_after_days", label=_("Expires after (days)"),
+                                               required=False, min_value=1,
+                                               help_text=_("For “A number of days after the award”."))
     tags = forms.CharField(label=_("Tags"), required=False, max_length=500,
                            help_text=_("Separated by commas."))
     alignments = forms.CharField(label=_("Skills"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -99,7 +101,8 @@ class GroupForm(ConsoleForm):
     """A requirement group: its name and how many of its requirements must hold."""
 
     name = forms.CharField(label=_("Name of the group"), required=False, max_length=255)
-    min_required = forms.IntegerField(label=_("Requirements that must hold"), min_value=1, initial=1)
+    min_required = columns.integer_field(RequirementGroup, "min_required", label=_("Requirements that must hold"),
+                                         min_value=1, initial=1)
 
 
 class RequirementForm(ConsoleForm):

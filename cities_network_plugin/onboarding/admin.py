@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..tenancy import permissions
-from ..tenancy.admin_mixins import CityScopedAdminMixin, NetworkManagersOnlyAdminMixin
+from ..tenancy.admin_mixins import BoundedNumbersMixin, CityScopedAdminMixin, NetworkManagersOnlyAdminMixin
 from . import api
 from .models import (
     CityOnboarding,
@@ -161,7 +161,7 @@ class StakeholderAdmin(CityScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "contact_name", "contact_email"]
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(BoundedNumbersMixin, admin.TabularInline):
     """The cities that attended the call."""
 
     model = CommunityCallAttendance

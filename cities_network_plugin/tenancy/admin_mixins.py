@@ -9,19 +9,20 @@ The admin's own widgets name other records too, so they follow the same scope (A
 foreign key and the label a raw-id widget prints next to an id (Django looks that label up in the whole table,
 ``ForeignKeyRawIdWidget.label_and_url_for_value``), the list of what a deletion takes with it, and the city a
 saved record ends up in: a city team writes only its own cities' records, and an empty city field never means
-"the network" for it.
+"the network" for it. Every number an admin form or address reads is bounded by its column (``columns``, ADR 0019).
 """
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects, quote
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import router
+from django.db import models, router
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from .. import columns
 from . import permissions
 from .models import City
 
@@ -33,7 +34,36 @@ class ScopedCityFilter(admin.RelatedFieldListFilter):
         return [(city.pk, str(city)) for city in permissions.cities_for(request.user).order_by("name")]
 
 
-class CityScopedAdminMixin:
+class BoundedNumbersMixin:
+    """
+    Every number the admin reads goes no further than its column can hold (``columns``): an integer field is bounded
+    by its column's portable range, a foreign key or many-to-many choice and a raw-id widget's value by its key's
+    (``IdChoiceField``), and a record's id in the admin's address names no record when no column holds it. On SQLite
+    the driver overflowed (a 500) and 2**31 was stored where MariaDB refuses it. Mixed into the admin mixins below,
+    so it is the one hook every ModelAdmin and inline of the plugin goes through.
+    """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.ForeignKey):
+            kwargs.setdefault("form_class", columns.IdChoiceField)
+        elif isinstance(db_field, models.ManyToManyField):
+            kwargs.setdefault("form_class", columns.IdMultipleChoiceField)
+        elif isinstance(db_field, models.IntegerField) and not db_field.choices:
+            kwargs = columns.bounded(db_field, kwargs)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and type(formfield.widget) is ForeignKeyRawIdWidget:
+            widget = formfield.widget
+            formfield.widget = BoundedRawIdWidget(widget.rel, widget.admin_site, attrs=widget.attrs, using=widget.db)
+        return formfield
+
+    def get_object(self, request, object_id, from_field=None):
+        opts = self.model._meta
+        if not columns.holds(opts.pk if from_field is None else opts.get_field(from_field), object_id):
+            return None  # as Django answers an id of no record
+        return super().get_object(request, object_id, from_field)
+
+
+class CityScopedAdminMixin(BoundedNumbersMixin):
     """
     Scope a ModelAdmin by city.
 
@@ -135,7 +165,7 @@ class CityScopedAdminMixin:
         return scoped_deleted_objects(self.admin_site, objs, request)
 
 
-class CityScopedInlineMixin:
+class CityScopedInlineMixin(BoundedNumbersMixin):
     """
     The scope of ``CityScopedAdminMixin`` for an inline: its rows are part of the record they are shown on, so whoever
     may see or change that record may see or change them (not Django's model permissions, which city teams do not
@@ -171,7 +201,19 @@ class CityScopedInlineMixin:
         return formset
 
 
-class ScopedRawIdWidget(ForeignKeyRawIdWidget):
+class BoundedRawIdWidget(ForeignKeyRawIdWidget):
+    """A raw-id widget that prints no label for an id no column holds (``?user=2**63``: SQLite's driver overflowed)."""
+
+    def in_column(self, value) -> bool:
+        return columns.holds(self.rel.get_related_field(), value)
+
+    def label_and_url_for_value(self, value):
+        if not self.in_column(value):
+            return "", ""
+        return super().label_and_url_for_value(value)
+
+
+class ScopedRawIdWidget(BoundedRawIdWidget):
     """
     A raw-id widget that prints the label of an id only for a record the user may see (``label_queryset``), or
     for the value the record being edited already holds (a record in scope shows what it points to). Any other
@@ -189,6 +231,8 @@ class ScopedRawIdWidget(ForeignKeyRawIdWidget):
         return super().label_and_url_for_value(value)
 
     def may_label(self, value) -> bool:
+        if not self.in_column(value):
+            return False
         if self.current is not None and str(value) == str(self.current):
             return True
         if self.label_queryset is None:
@@ -334,7 +378,7 @@ def city_path_of(model) -> str:
     return ""
 
 
-class NetworkManagersOnlyAdminMixin:
+class NetworkManagersOnlyAdminMixin(BoundedNumbersMixin):
     """For network-wide records (the role table of network managers, catalogues): network managers only."""
 
     def has_module_permission(self, request):
@@ -353,4 +397,5 @@ class NetworkManagersOnlyAdminMixin:
         return self.has_module_permission(request)
 
 
-__all__ = ["CityScopedAdminMixin", "CityScopedInlineMixin", "NetworkManagersOnlyAdminMixin", "ScopedCityFilter"]
+__all__ = ["BoundedNumbersMixin", "CityScopedAdminMixin", "CityScopedInlineMixin", "NetworkManagersOnlyAdminMixin",
+           "ScopedCityFilter"]

@@ -6,26 +6,20 @@ Django gives a model's integer field the range of its column only where the data
 ``PositiveIntegerField`` refuses -5 with a 400, on SQLite (no ranges) the row reached the database and its CHECK
 constraint or the driver's ``OverflowError`` answered 500, and values past 2**63 did so everywhere. ``ModelSerializer``
 bounds every integer it derives from a model by Django's portable range of the column type (the narrowest of the
-databases Django supports, so MariaDB's wider unsigned ranges are not promised), and every related id by the range
-of an id, whatever the database. Declared fields use ``IdRelatedField`` and ``UriField`` for the same rules.
+databases Django supports, so MariaDB's wider unsigned ranges are not promised: ``columns``, the rule the admin
+and the console forms follow too), and every related id by the range of an id, whatever the database. Declared
+fields use ``IdRelatedField`` and ``UriField`` for the same rules.
 """
 from __future__ import annotations
 
 from django.db import models
-from django.db.backends.base.operations import BaseDatabaseOperations
 from rest_framework import serializers
 
+from ....columns import bounded, column_range
 from ....uris import validate_uri
 from ....url_converters import MAX_ID
 
 __all__ = ["IdRelatedField", "ModelSerializer", "UriField", "column_range", "validate_uri"]
-
-_RANGES = BaseDatabaseOperations.integer_field_ranges
-
-
-def column_range(model_field: models.Field) -> tuple[int, int]:
-    """The values every supported database stores in ``model_field``'s column (64 bits if Django names none)."""
-    return _RANGES.get(model_field.get_internal_type(), _RANGES["BigIntegerField"])
 
 
 def id_field() -> serializers.IntegerField:
@@ -61,10 +55,7 @@ class ModelSerializer(serializers.ModelSerializer):
     def build_standard_field(self, field_name, model_field):
         field_class, field_kwargs = super().build_standard_field(field_name, model_field)
         if issubclass(field_class, serializers.IntegerField) and not field_kwargs.get("read_only"):
-            low, high = column_range(model_field)
-            given_low, given_high = field_kwargs.get("min_value"), field_kwargs.get("max_value")
-            field_kwargs["min_value"] = low if given_low is None else max(low, given_low)
-            field_kwargs["max_value"] = high if given_high is None else min(high, given_high)
+            field_kwargs = bounded(model_field, field_kwargs)
         return field_class, field_kwargs
 
     def build_relational_field(self, field_name, relation_info):
