@@ -61,6 +61,11 @@ class BadgeClassForm(forms.ModelForm):
         if "issuer_city" in self.errors:
             return cleaned
         issuer, groups, instance = cleaned.get("issuer_city"), cleaned.get("groups_json"), self.instance
+        try:
+            api.check_issuer(instance, issuer)  # a held class keeps its issuer (its awards name it)
+        except ValidationError as exc:
+            self.add_error("issuer_city", exc.message_dict["issuer_city"])
+            return cleaned
         current = api.requirements_data(instance) if instance.pk else None
         if groups is not None and groups == current:
             cleaned["groups_json"] = groups = None  # unchanged: nothing to write (a held class keeps its own)

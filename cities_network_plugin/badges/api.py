@@ -91,6 +91,20 @@ def is_locked(badge_class: BadgeClass) -> bool:
     return badge_class.awards.exists()
 
 
+def check_issuer(badge_class: BadgeClass, issuer: City | None) -> None:
+    """
+    Refuse to give a class with awards another issuer (``issuer``, None for the network). The Open Badges documents
+    of its awards (issuer profile, assertions, signed credentials) are built from the class's issuer, so moving it
+    would make credentials already issued name an issuer that never issued them. A class nobody holds may move.
+    """
+    if badge_class.pk is None or getattr(issuer, "pk", None) == badge_class.issuer_city_id:
+        return
+    if is_locked(badge_class):
+        raise ValidationError({"issuer_city": [_(
+            "This badge class has been awarded, so its issuer cannot change: the credentials already issued name "
+            "it. Make a new badge class for the other issuer.")]})
+
+
 def clean_requirements(groups, issuer: City | None, badge_class: BadgeClass | None = None) -> list[tuple]:
     """
     Check ``groups`` (the shape ``set_requirements`` takes) for a class of ``issuer`` (None: the network) and give

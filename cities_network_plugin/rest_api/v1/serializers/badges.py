@@ -1,6 +1,9 @@
 """Serializers of the badge endpoints. Requirements are written as groups, checked by ``badges.api``."""
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from ....badges import api as badges_api
 from ....badges.api import MAX_EXPIRY_DAYS
 from ....badges.models import Award, BadgeClass, BadgeProgress, BadgeStatus, ExpiryRule
 
@@ -43,6 +46,29 @@ class BadgeClassSerializer(serializers.ModelSerializer):
                   "revoke_when_passing_lost", "version", "previous_version", "image_url", "image_type", "locked",
                   "groups", "created", "modified"]
         read_only_fields = ["uuid", "version", "image_type", "created", "modified"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        body = self.initial_data if isinstance(self.initial_data, dict) else {}
+        if self.instance is not None and "issuer" in body:
+            self._check_issuer(body["issuer"])
+        return attrs
+
+    def _check_issuer(self, given) -> None:
+        """
+        ``issuer`` is read-only: the issuer is the city in the address. A change that names it again (the answer sent
+        back) is taken; one that names another issuer is refused rather than ignored, with the domain's reason for a
+        class that has awards (``badges.api.check_issuer``: credentials already issued name its issuer).
+        """
+        if given == self.instance.issuer_city.slug:  # a class under a city's address is the city's
+            return
+        try:
+            badges_api.check_issuer(self.instance, None)  # None, the network, is another issuer than the city
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"issuer": exc.message_dict["issuer_city"]}) from exc
+        raise serializers.ValidationError({"issuer": [_(
+            "The API does not move a badge class to another issuer; a network manager can, in the Django admin, "
+            "while nobody holds it.")]})
 
     def get_image_url(self, badge_class) -> str | None:
         if not badge_class.image_type:
