@@ -1,4 +1,5 @@
 """Django admin for opportunities, playlists and learners' completions, scoped by city."""
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -11,10 +12,30 @@ from .admin_csv import CsvImportAdminMixin, export_as_csv
 from .models import Opportunity, OpportunityCompletion, Playlist, PlaylistItem, PlaylistProgress
 
 
+class OpportunityAdminForm(forms.ModelForm):
+    """
+    The course of a new opportunity is one the person may use in the city chosen (``api.check_course``); the
+    admin's scope mixin gives the form its request (``scope_request``).
+    """
+
+    scope_request = None
+
+    def clean(self):
+        cleaned = super().clean()
+        course_key, city = cleaned.get("course_key"), cleaned.get("city")
+        if course_key and city is not None and "course_key" in self.fields and self.scope_request is not None:
+            try:
+                cleaned["course_key"] = api.check_course(self.scope_request.user, city, course_key)
+            except ValidationError as exc:
+                self.add_error(None, exc)  # the error names course_key, which drops it from the unique checks
+        return cleaned
+
+
 @admin.register(Opportunity)
 class OpportunityAdmin(CsvImportAdminMixin, CityScopedAdminMixin, admin.ModelAdmin):
     """Opportunities of the cities the user works for (owned ones are editable); CSV import and export."""
 
+    form = OpportunityAdminForm
     change_list_template = "cities_network_plugin/admin/opportunity_change_list.html"
     actions = [export_as_csv]
     list_display = ["title", "kind", "city", "status", "start", "online", "course_key"]

@@ -86,11 +86,42 @@ def _clean(opportunity: Opportunity) -> None:
         raise ValidationError(errors)
 
 
+def _course_key(course_key):
+    """A course key, or a ValidationError that names the field."""
+    try:
+        return tenancy_api.as_course_key(course_key)
+    except ValidationError as exc:
+        raise ValidationError({"course_key": exc.messages}) from exc
+
+
+def check_course(user, city: City, course_key) -> str:
+    """
+    The course key of a new course opportunity of ``city``, normalised, or a ValidationError naming ``course_key``.
+
+    A city makes opportunities for the courses of its own organisations: the owner of a course opportunity edits it,
+    writes the course's "Cities" tags in Studio and counts it in its badges (``badges.targets``), which it must not
+    do for another city's course. A course of an organisation no city claims is refused too: its authors show it in
+    a city by tagging it in Studio (ADR 0005), which makes its opportunity. Network managers may use any course.
+    An unknown course and another city's get the same answer, so it tells nothing of what exists elsewhere.
+    """
+    key = _course_key(course_key)
+    if not permissions.is_network_manager(user):
+        owner = tenancy_api.city_for_course(key)
+        if owner is None or owner.pk != city.pk:
+            raise ValidationError({"course_key": _("'%(course)s' is not a course of an organisation of %(city)s.")
+                                   % {"course": str(course_key)[:255], "city": city.name}})
+    return str(key)
+
+
 def create_opportunity(city: City, data: dict, user=None, cities: Iterable[City] | None = None) -> Opportunity:
-    """Create an off-platform opportunity (or a course-backed one when ``course_key`` is given)."""
+    """
+    Create an off-platform opportunity (or a course-backed one when ``course_key`` is given). With a ``user`` (the
+    person creating it), a course must be one that ``check_course`` lets them use.
+    """
     fields = {key: data[key] for key in (*EDITABLE_FIELDS, "course_key") if key in data}
     if fields.get("course_key"):
-        fields["course_key"] = str(tenancy_api.as_course_key(fields["course_key"]))
+        fields["course_key"] = (check_course(user, city, fields["course_key"]) if user is not None
+                                else str(_course_key(fields["course_key"])))
         fields.setdefault("kind", OpportunityKind.COURSE)
     opportunity = Opportunity(city=city, created_by=user, **fields)
     _clean(opportunity)

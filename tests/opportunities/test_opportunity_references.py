@@ -1,0 +1,127 @@
+"""
+An opportunity's references hold the city scope (issue 15; ADR 0017): a city makes opportunities only for courses
+of its own organisations, never changes an opportunity's course, and names in ``cities`` only cities it may see;
+each path (the API, the Django admin, the CSV import) asks the domain's rule, and a value naming something of
+another city is answered as one naming nothing.
+"""
+import csv
+import io
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from rest_framework.test import APIClient
+
+from cities_network_plugin.opportunities import api, csv_io
+from cities_network_plugin.opportunities.models import Opportunity
+from cities_network_plugin.tenancy import api as tenancy_api
+from cities_network_plugin.tenancy.models import City, CityStatus
+
+BASE = "/cities-network/api/v1/cities/alpha/opportunities/"
+ADMIN = "/admin/cities_network_plugin/opportunity"
+BETA_COURSE = "course-v1:BetaX+Unlisted+2026"  # of Beta's organisation
+PROSPECT_COURSE = "course-v1:DeltaX+Intro+2026"  # of the prospect city's organisation
+UNCLAIMED_COURSE = "course-v1:NobodyX+Intro+2026"  # of an organisation no city claims
+OWN_COURSE = "course-v1:AlphaX+New+2026"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def prospect():
+    city = City.objects.create(slug="delta", name="Delta (not yet public)", country="FI",
+                               status=CityStatus.PROSPECT, timezone="Europe/Helsinki")
+    tenancy_api.add_organization(city, "DeltaX", "Delta institute")
+    return city
+
+
+@pytest.fixture
+def client_a(admin_a):
+    client = APIClient()
+    client.force_authenticate(admin_a)
+    return client
+
+
+@pytest.fixture
+def draft(city_a):
+    return api.create_opportunity(city_a, {"title": "Alpha workshop", "kind": "workshop", "online": True})
+
+
+def without(text: str, value: str) -> str:
+    return text.replace(value, "<value>")
+
+
+# --- 1. Courses of the city's own organisations -------------------------------------------------------------------
+
+@pytest.mark.parametrize("course", [BETA_COURSE, PROSPECT_COURSE, UNCLAIMED_COURSE])
+def test_the_domain_refuses_a_course_of_another_organisation(city_a, city_b, prospect, admin_a, course):
+    with pytest.raises(ValidationError) as refused:
+        api.create_opportunity(city_a, {"title": "Taken", "course_key": course}, user=admin_a)
+    assert refused.value.message_dict == {
+        "course_key": [f"'{course}' is not a course of an organisation of Alpha."]}
+    assert not Opportunity.objects.filter(course_key=course).exists()
+
+
+def test_network_managers_and_the_city_itself_may_make_course_opportunities(city_a, city_b, admin_a,
+                                                                            network_manager):
+    own = api.create_opportunity(city_a, {"title": "Own", "course_key": OWN_COURSE}, user=admin_a)
+    assert own.course_key == OWN_COURSE and own.kind == "course"
+    any_course = api.create_opportunity(city_a, {"title": "Any", "course_key": BETA_COURSE}, user=network_manager)
+    assert any_course.city == city_a
+
+
+def test_the_api_answers_a_foreign_course_as_an_unknown_one(client_a, city_a, city_b, admin_b, prospect):
+    beta_published = api.create_opportunity(city_b, {"title": "Beta course", "status": "published",
+                                                     "course_key": "course-v1:BetaX+Public+2026"}, user=admin_b)
+    unknown = "course-v1:NoSuchX+Nothing+2026"
+    answers = set()
+    for course in (BETA_COURSE, PROSPECT_COURSE, UNCLAIMED_COURSE, beta_published.course_key, unknown):
+        response = client_a.post(BASE, {"title": "Taken", "course_key": course}, format="json")
+        assert response.status_code == 400, (course, response.content)
+        answers.add(without(response.content.decode(), course))
+    assert answers == {'{"course_key":["\'<value>\' is not a course of an organisation of Alpha."]}'}
+    assert Opportunity.objects.filter(city=city_a).count() == 0
+    response = client_a.post(BASE, {"title": "Own", "course_key": OWN_COURSE}, format="json")
+    assert response.status_code == 201, response.content
+
+
+def admin_add_data(city, **changes) -> dict:
+    return {"city": str(city.pk), "cities": [str(city.pk)], "kind": "course", "title": "Taken", "description": "",
+            "course_key": "", "start_0": "", "start_1": "", "end_0": "", "end_1": "", "online": "on",
+            "place_name": "", "address": "", "latitude": "", "longitude": "", "url": "", "organiser": "",
+            "language": "", "skills": "[]", "status": "draft", **changes}
+
+
+def admin_errors(response) -> str:
+    assert response.status_code == 200, response.status_code  # the form comes back
+    return " ".join(re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.content.decode(), re.DOTALL))
+
+
+def test_the_admin_add_form_refuses_a_course_of_another_organisation(client, admin_a, city_a, city_b, prospect):
+    client.force_login(admin_a)
+    for course in (BETA_COURSE, PROSPECT_COURSE, UNCLAIMED_COURSE):
+        errors = admin_errors(client.post(f"{ADMIN}/add/", admin_add_data(city_a, course_key=course)))
+        assert "is not a course of an organisation of Alpha." in errors, errors
+    assert not Opportunity.objects.exists()
+    response = client.post(f"{ADMIN}/add/", admin_add_data(city_a, course_key=OWN_COURSE))
+    assert response.status_code == 302
+    assert Opportunity.objects.get().course_key == OWN_COURSE
+
+
+def import_rows(city, user, *rows, dry_run=False):
+    header = list(dict.fromkeys(key for row in rows for key in row))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header)
+    writer.writeheader()
+    writer.writerows(rows)
+    return csv_io.import_opportunities(city, out.getvalue(), user, dry_run=dry_run)
+
+
+def test_the_csv_import_refuses_a_course_of_another_organisation(city_a, city_b, prospect, admin_a):
+    result = import_rows(city_a, admin_a, *({"title": "Taken", "course_key": course}
+                                            for course in (BETA_COURSE, PROSPECT_COURSE, UNCLAIMED_COURSE)))
+    assert result.error_lines() == [
+        f"line {line}: course_key: '{course}' is not a course of an organisation of Alpha."
+        for line, course in ((2, BETA_COURSE), (3, PROSPECT_COURSE), (4, UNCLAIMED_COURSE))]
+    assert not Opportunity.objects.exists()
+    assert import_rows(city_a, admin_a, {"title": "Own", "course_key": OWN_COURSE}).created == 1
