@@ -108,6 +108,15 @@ def learner(make_user):
     return make_user("learner")
 
 
+@pytest.fixture
+def both(make_user, city_a, city_b):
+    """Someone on the teams of Alpha (admin) and Beta (core team)."""
+    user = make_user("both", is_staff=True)
+    tenancy_api.set_member(city_a, user, CityRoleName.ADMIN)
+    tenancy_api.set_member(city_b, user, CityRoleName.CORE_TEAM)
+    return user
+
+
 def _settings_module() -> str:
     return os.environ.get("DJANGO_SETTINGS_MODULE", "")
 

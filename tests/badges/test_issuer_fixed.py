@@ -10,8 +10,6 @@ from rest_framework.test import APIClient
 from cities_network_plugin.badges import api as badges_api
 from cities_network_plugin.badges.models import Award, BadgeClass
 from cities_network_plugin.console import forms_badges
-from cities_network_plugin.tenancy import api as tenancy_api
-from cities_network_plugin.tenancy.models import CityRoleName
 
 from tests.test_admin_references import ADMIN, MANUAL, WORDS, class_form, errors_in
 
@@ -26,15 +24,6 @@ def held(city_a, admin_a, learner):
     badge = badges_api.create_class(city_a, {**WORDS, "status": "active", "groups": MANUAL})
     badges_api.manual_award(badge, learner, "Helped.", awarded_by=admin_a)
     return badge
-
-
-@pytest.fixture
-def both(make_user, city_a, city_b):
-    """An admin of Alpha and of Beta."""
-    user = make_user("both", is_staff=True)
-    tenancy_api.set_member(city_a, user, CityRoleName.ADMIN)
-    tenancy_api.set_member(city_b, user, CityRoleName.ADMIN)
-    return user
 
 
 def assert_unmoved(badge, city, name="Helper"):
