@@ -46,6 +46,11 @@ class OpportunityAdmin(CsvImportAdminMixin, CityScopedAdminMixin, admin.ModelAdm
     readonly_fields = ["uuid", "created", "modified", "created_by"]
     list_select_related = ["city"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # An opportunity's course is never changed (api.check_course_unchanged): it is given when it is made.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "course_key"] if obj is not None else fields
+
     def get_queryset(self, request):
         # The owner's team edits; teams of the cities that show it see it too.
         queryset = Opportunity.objects.all()

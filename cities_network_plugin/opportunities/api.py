@@ -113,6 +113,28 @@ def check_course(user, city: City, course_key) -> str:
     return str(key)
 
 
+def check_course_unchanged(opportunity: Opportunity, course_key) -> None:
+    """
+    An opportunity's course is what it is about: a value other than its own (none, for an off-platform one) is
+    refused, naming ``course_key``. Its learners' completions, playlists and badge requirements, and the course's
+    tags in Studio, were made for that course; another course gets an opportunity of its own.
+    """
+    text = str(course_key).strip() if course_key is not None else ""
+    if text and text != opportunity.course_key:
+        try:
+            text = str(tenancy_api.as_course_key(text))
+        except ValidationError:
+            pass  # not a course key at all: still another value than the opportunity's
+    if (text or None) == (opportunity.course_key or None):
+        return
+    if opportunity.is_course:
+        message = _("An opportunity's course cannot be changed (it is '%(course)s'); add the other course as a new "
+                    "opportunity.") % {"course": opportunity.course_key}
+    else:
+        message = _("An off-platform opportunity cannot be given a course; add the course as a new opportunity.")
+    raise ValidationError({"course_key": message})
+
+
 def create_opportunity(city: City, data: dict, user=None, cities: Iterable[City] | None = None) -> Opportunity:
     """
     Create an off-platform opportunity (or a course-backed one when ``course_key`` is given). With a ``user`` (the
@@ -132,7 +154,9 @@ def create_opportunity(city: City, data: dict, user=None, cities: Iterable[City]
 
 
 def update_opportunity(opportunity: Opportunity, data: dict, cities: Iterable[City] | None = None) -> Opportunity:
-    """Change an opportunity; a course-backed one keeps the platform's title and dates."""
+    """Change an opportunity; a course-backed one keeps the platform's title and dates, and no one its course."""
+    if "course_key" in data:
+        check_course_unchanged(opportunity, data["course_key"])
     for key in EDITABLE_FIELDS:
         if key in data and not (opportunity.is_course and key in COURSE_MANAGED_FIELDS):
             setattr(opportunity, key, data[key])

@@ -394,9 +394,11 @@ def _check_repeats(rows: list[_Row]) -> None:
                         else _("the same course is already on line %(line)d.")) % {"line": seen[column, key]}
                 row.errors.append(f"{column}: {same}")
             seen.setdefault((column, key), row.line)
-        if row.target and "course_key" in row.data and row.data["course_key"] != row.target.course_key:
-            row.errors.append("course_key: " + _("an opportunity's course cannot be changed by import (it is "
-                                                 "'%(course)s').") % {"course": row.target.course_key or ""})
+        if row.target and "course_key" in row.data:
+            try:
+                api.check_course_unchanged(row.target, row.data["course_key"])
+            except ValidationError as exc:
+                row.errors.extend(_messages(exc))
 
 
 def _messages(exc: ValidationError, column: str = "") -> list[str]:

@@ -203,7 +203,8 @@ def test_the_same_opportunity_twice_or_a_changed_course_is_refused(city_a, exist
                   {"uuid": str(repair.uuid), "title": "Two", "course_key": "course-v1:AlphaX+C1+2026"})
     lines = csv_io.import_opportunities(city_a, text, None).error_lines()
     assert "line 3: uuid: the same opportunity is already on line 2." in lines
-    assert "line 3: course_key: an opportunity's course cannot be changed by import (it is '')." in lines
+    assert ("line 3: course_key: An off-platform opportunity cannot be given a course; add the course as a new "
+            "opportunity.") in lines
 
 
 @pytest.mark.django_db

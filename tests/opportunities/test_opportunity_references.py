@@ -125,3 +125,43 @@ def test_the_csv_import_refuses_a_course_of_another_organisation(city_a, city_b,
         for line, course in ((2, BETA_COURSE), (3, PROSPECT_COURSE), (4, UNCLAIMED_COURSE))]
     assert not Opportunity.objects.exists()
     assert import_rows(city_a, admin_a, {"title": "Own", "course_key": OWN_COURSE}).created == 1
+
+
+# --- 3. An opportunity's course never changes -------------------------------------------------------------------
+
+def test_the_api_refuses_a_change_of_course_and_takes_the_same_one(client_a, city_a, draft):
+    course = api.create_opportunity(city_a, {"title": "Bikes", "course_key": "course-v1:AlphaX+Bikes+2026"})
+    for opportunity, message in (
+            (draft, "An off-platform opportunity cannot be given a course; add the course as a new opportunity."),
+            (course, "An opportunity's course cannot be changed (it is 'course-v1:AlphaX+Bikes+2026'); add the "
+                     "other course as a new opportunity.")):
+        for method in ("put", "patch"):
+            current = client_a.get(f"{BASE}{opportunity.uuid}/").json()
+            body = {**current, "course_key": OWN_COURSE, "description": "Changed"}
+            response = getattr(client_a, method)(f"{BASE}{opportunity.uuid}/", body, format="json")
+            assert (response.status_code, response.json()) == (400, {"course_key": [message]})
+            opportunity.refresh_from_db()
+            assert opportunity.description == "" and not Opportunity.objects.filter(course_key=OWN_COURSE).exists()
+            response = getattr(client_a, method)(f"{BASE}{opportunity.uuid}/", {**current, "description": "Same"},
+                                                 format="json")
+            assert response.status_code == 200, response.content
+            opportunity.refresh_from_db()
+            assert opportunity.description == "Same"
+            api.update_opportunity(opportunity, {"description": ""})
+
+
+def test_the_csv_import_refuses_a_change_of_course_with_the_domains_words(city_a, admin_a, draft):
+    lines = import_rows(city_a, admin_a, {"uuid": str(draft.uuid), "title": draft.title,
+                                          "course_key": OWN_COURSE}).error_lines()
+    assert lines == ["line 2: course_key: An off-platform opportunity cannot be given a course; add the course as "
+                     "a new opportunity."]
+
+
+def test_the_admin_change_form_shows_the_course_without_an_input(client, admin_a, network_manager, draft):
+    course = api.create_opportunity(draft.city, {"title": "Bikes", "course_key": "course-v1:AlphaX+Bikes+2026"})
+    for user in (admin_a, network_manager):
+        client.force_login(user)
+        for opportunity in (draft, course):
+            page = client.get(f"{ADMIN}/{opportunity.pk}/change/").content.decode()
+            assert 'name="course_key"' not in page
+        assert "course-v1:AlphaX+Bikes+2026" in client.get(f"{ADMIN}/{course.pk}/change/").content.decode()

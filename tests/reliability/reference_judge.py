@@ -172,10 +172,20 @@ def judge(where: str, case: Case, send, world: World, success, managers_only: bo
     return problems
 
 
-def try_exposure(where: str, exposure, world: World, send, success, tried: Counter, **options) -> list[str]:
-    """Every case of one exposure through ``send(value)``; counts the attempts by the reference written."""
+_OWN = object()
+
+
+def try_exposure(where: str, exposure, world: World, send, success, tried: Counter, control=_OWN,
+                 **options) -> list[str]:
+    """
+    Every case of one exposure through ``send(value)``; counts the attempts by the reference written. ``control``
+    replaces Alpha's own object as the control, for a field whose change is refused whatever it names (the value the
+    record holds must then be taken).
+    """
     problems = []
     for case in cases(exposure, world):
+        if control is not _OWN:
+            case = replace(case, control=control)
         problems += judge(where, case, send, world, success, writes=exposure.writes, **options)
         tried[exposure.writes or exposure.field] += len(case.attacks)
     return problems

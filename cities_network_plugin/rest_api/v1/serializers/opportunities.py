@@ -40,7 +40,10 @@ class OpportunitySerializer(ModelSerializer):
     organiser_name = serializers.CharField(source="organiser.name", read_only=True, default=None)
     kind = serializers.ChoiceField(choices=OpportunityKind.choices, required=False)
     status = serializers.ChoiceField(choices=PublicationStatus.choices, required=False)
-    course_key = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=255)
+    course_key = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, max_length=255,
+        help_text="The course of a course-backed opportunity: one of the city's organisations'. It is given when the "
+                  "opportunity is made and cannot be changed.")
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
                                         min_value=-90, max_value=90)
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
@@ -58,8 +61,8 @@ class OpportunitySerializer(ModelSerializer):
         city = self.context.get("city")
         if city is not None:
             fields["organiser"].queryset = city.stakeholders.all()
-        if self.instance is not None and not isinstance(self.instance, (list, tuple)) and self.instance.is_course:
-            fields["course_key"].read_only = True
+        # ``course_key`` stays writable on a change, so that another course is refused by the domain (it is never
+        # changed) instead of being ignored, and the same one, read back and sent again, is taken.
         return fields
 
 
