@@ -135,6 +135,29 @@ def check_course_unchanged(opportunity: Opportunity, course_key) -> None:
     raise ValidationError({"course_key": message})
 
 
+def nameable_cities(user) -> QuerySet:
+    """
+    The cities ``user`` may name in an opportunity's cities: those they may see (``permissions.visible_cities``);
+    any other (a prospect's, a paused one's) is answered as a slug of no city, so that the answer tells nothing of
+    what exists. Without a user (an operator's command), every city.
+    """
+    return permissions.visible_cities(user) if user is not None else City.objects.all()
+
+
+def cities_named(user, slugs: Iterable[str], opportunity: Opportunity | None = None,
+                 nameable: dict[str, City] | None = None) -> tuple[list[City], list[str]]:
+    """
+    The cities that ``slugs`` name for ``user`` (``nameable_cities``, or ``nameable``: those by slug, loaded once
+    by a caller that asks often), and the slugs that name none. The cities ``opportunity`` is shown in already are
+    known too, so that what the API or an export read back may be sent again.
+    """
+    slugs = list(dict.fromkeys(slugs))
+    if nameable is None:
+        nameable = {city.slug: city for city in nameable_cities(user).filter(slug__in=slugs)}
+    known = {**nameable, **({city.slug: city for city in opportunity.cities.all()} if opportunity else {})}
+    return [known[slug] for slug in slugs if slug in known], [slug for slug in slugs if slug not in known]
+
+
 def create_opportunity(city: City, data: dict, user=None, cities: Iterable[City] | None = None) -> Opportunity:
     """
     Create an off-platform opportunity (or a course-backed one when ``course_key`` is given). With a ``user`` (the

@@ -181,7 +181,7 @@ def import_opportunities(city: City, file_or_text, user=None, dry_run: bool = Fa
         result.errors.append((problem.line, problem.message))
         return result
     with timezone.override(zoneinfo.ZoneInfo(city.timezone)):
-        rows = _parse_rows(city, header, records)
+        rows = _parse_rows(city, header, records, user)
         result.errors = [(row.line, message) for row in rows for message in row.errors]
         # The domain rules check every row whose cells could be read, so that one pass reports everything.
         _apply(city, [row for row in rows if not row.errors], user, result, commit=False)
@@ -252,9 +252,9 @@ def _check_header(line: int, cells: list[str]) -> list[str]:
     return names
 
 
-def _parse_rows(city: City, header: list[str], records: list[tuple[int, list[str]]]) -> list[_Row]:
+def _parse_rows(city: City, header: list[str], records: list[tuple[int, list[str]]], user=None) -> list[_Row]:
     at = header.index("uuid") if "uuid" in header else len(header)
-    lookup = _Lookup(city, {_as_uuid(cells[at]) for _line, cells in records if at < len(cells)} - {None})
+    lookup = _Lookup(city, {_as_uuid(cells[at]) for _line, cells in records if at < len(cells)} - {None}, user)
     rows = []
     for line, cells in records:
         row = _Row(line=line)
@@ -269,6 +269,11 @@ def _parse_rows(city: City, header: list[str], records: list[tuple[int, list[str
                 _parse_cell(row, column, values.get(column, ""), lookup)
             except ValidationError as exc:
                 row.errors.extend(_messages(exc, column))
+        if "cities" in header:  # after the uuid, whichever column comes first: its cities may be named again
+            try:
+                row.cities = _cities(values.get("cities", ""), row, lookup)
+            except ValidationError as exc:
+                row.errors.extend(_messages(exc, "cities"))
     _check_repeats(rows)
     return rows
 
@@ -276,11 +281,11 @@ def _parse_rows(city: City, header: list[str], records: list[tuple[int, list[str
 class _Lookup:
     """What cells refer to, loaded once per file."""
 
-    def __init__(self, city: City, uuids: set[uuid.UUID]):
-        self.city = city
-        self.by_uuid = {o.uuid: o for o in Opportunity.objects.filter(uuid__in=uuids)}
+    def __init__(self, city: City, uuids: set[uuid.UUID], user=None):
+        self.city, self.user = city, user
+        self.by_uuid = {o.uuid: o for o in Opportunity.objects.filter(uuid__in=uuids).prefetch_related("cities")}
         self.stakeholders = {s.name: s for s in Stakeholder.objects.filter(city=city)}
-        self.cities = {c.slug: c for c in City.objects.all()}
+        self.cities = {c.slug: c for c in api.nameable_cities(user)}
 
 
 def _as_uuid(text: str) -> uuid.UUID | None:
@@ -321,7 +326,7 @@ def _parse_cell(row: _Row, column: str, raw: str, lookup: _Lookup) -> None:
     elif column == "course_key":
         row.data["course_key"] = str(tenancy_api.as_course_key(text)) if text else None
     elif column == "cities":
-        row.cities = _cities(text, lookup)
+        pass  # read once the row's uuid is known (``_parse_rows``)
     else:
         row.data[column] = text if text.strip() else ""
 
@@ -373,12 +378,13 @@ def _skills(text: str) -> list[dict]:
     return skills
 
 
-def _cities(text: str, lookup: _Lookup) -> list[City]:
+def _cities(text: str, row: _Row, lookup: _Lookup) -> list[City]:
+    text = _restore(text).strip()
     slugs = [s.strip() for s in text.split(";") if s.strip()]
-    unknown = [s for s in slugs if s not in lookup.cities]
+    cities, unknown = api.cities_named(lookup.user, slugs, row.target, nameable=lookup.cities)
     if unknown:
         raise ValidationError(_("no city with the slug %(slugs)s.") % {"slugs": ", ".join(unknown)})
-    return [lookup.cities[s] for s in slugs]
+    return cities
 
 
 def _check_repeats(rows: list[_Row]) -> None:

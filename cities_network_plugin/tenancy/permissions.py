@@ -82,6 +82,17 @@ def cities_for(user, action: str = VIEW) -> QuerySet:
     return City.objects.filter(pk__in=city_ids_for(user, action))
 
 
+def visible_cities(user) -> QuerySet:
+    """
+    The cities ``user`` may know of: the active ones (onboarding or member), whose pages and API are public, and
+    those of their scope (network managers: all). Any other city (a prospect, a paused one) is answered as a name of
+    no city, so that naming it tells nothing of what exists.
+    """
+    if is_network_manager(user):
+        return City.objects.all()
+    return City.objects.active() | City.objects.filter(pk__in=city_ids_for(user, VIEW))
+
+
 def has_any_city_role(user) -> bool:
     """True for network managers and for anyone holding a role in at least one city."""
     return is_network_manager(user) or bool(city_ids_for(user, VIEW))

@@ -127,6 +127,45 @@ def test_the_csv_import_refuses_a_course_of_another_organisation(city_a, city_b,
     assert import_rows(city_a, admin_a, {"title": "Own", "course_key": OWN_COURSE}).created == 1
 
 
+# --- 2. Cities the caller may not see are unknown -------------------------------------------------------------------
+
+def test_a_prospect_city_in_cities_is_answered_as_an_unknown_one(client_a, city_a, city_b, prospect, draft):
+    for method, path in (("post", BASE), ("put", f"{BASE}{draft.uuid}/"), ("patch", f"{BASE}{draft.uuid}/")):
+        answers = {}
+        for slug in ("delta", "no-such-city"):
+            body = {"title": "Shared", "kind": "workshop", "online": True, "cities": ["alpha", slug]}
+            response = getattr(client_a, method)(path, body, format="json")
+            answers[slug] = (response.status_code, without(response.content.decode(), slug))
+        assert answers["delta"] == answers["no-such-city"] == (400, '{"cities":["Unknown cities: <value>."]}')
+        # A public city is named: the caller may not change it, and is told so.
+        response = getattr(client_a, method)(path, {"title": "Shared", "kind": "workshop", "online": True,
+                                                    "cities": ["alpha", "beta"]}, format="json")
+        assert response.status_code == 403
+        assert response.json() == {"detail": "You may only add or remove cities you work for; Beta is not one."}
+    assert set(draft.cities.all()) == {city_a} and Opportunity.objects.count() == 1
+
+
+def test_a_city_the_opportunity_already_has_may_be_named_again(client_a, city_a, prospect, draft):
+    draft.cities.add(prospect)  # by a network manager
+    current = client_a.get(f"{BASE}{draft.uuid}/").json()
+    assert current["cities"] == ["alpha", "delta"]
+    response = client_a.put(f"{BASE}{draft.uuid}/", {**current, "title": "Renamed"}, format="json")
+    assert response.status_code == 200, response.content
+    draft.refresh_from_db()
+    assert draft.title == "Renamed" and set(draft.cities.all()) == {city_a, prospect}
+
+
+def test_the_csv_import_answers_a_prospect_city_as_an_unknown_one(city_a, city_b, prospect, admin_a, draft):
+    for row in ({"title": "New"}, {"uuid": str(draft.uuid), "title": "Changed"}):
+        lines = [import_rows(city_a, admin_a, {**row, "cities": slug}).error_lines() for slug in ("delta", "nowhere")]
+        assert lines == [["line 2: cities: no city with the slug delta."],
+                         ["line 2: cities: no city with the slug nowhere."]]
+    assert import_rows(city_a, admin_a, {"title": "New", "cities": "beta"}).error_lines() == [
+        "line 2: cities: You may only add or remove cities you work for; Beta is not one."]
+    # The operator's command (no user) names any city.
+    assert import_rows(city_a, None, {"title": "New", "cities": "delta"}).created == 1
+
+
 # --- 3. An opportunity's course never changes -------------------------------------------------------------------
 
 def test_the_api_refuses_a_change_of_course_and_takes_the_same_one(client_a, city_a, draft):

@@ -40,8 +40,8 @@ FILTERS = [
 
 def visible_city(user, slug: str) -> City:
     """A city anyone may read (onboarding or member), or any city of the user's scope; else 404."""
-    city = City.objects.filter(slug=slug).first()
-    if city is None or not (city.status in ("onboarding", "member") or permissions.can(user, permissions.VIEW, city)):
+    city = permissions.visible_cities(user).filter(slug=slug).first()
+    if city is None:
         raise Http404("No such city.")
     return city
 
@@ -70,11 +70,13 @@ class PublicCityMixin(CityScopedMixin):
 
 
 def _check_city_changes(user, opportunity: Opportunity | None, owner: City, slugs) -> list[City] | None:
-    """The cities asked for: they must exist, and the caller may change only the ones it works for."""
+    """
+    The cities asked for: they must be ones the caller may see (any other is unknown), and the caller may change only
+    the ones it works for.
+    """
     if slugs is None:
         return None
-    cities = list(City.objects.filter(slug__in=slugs))
-    unknown = sorted(set(slugs) - {c.slug for c in cities})
+    cities, unknown = opportunities_api.cities_named(user, slugs, opportunity)
     if unknown:
         raise ValidationError({"cities": [_("Unknown cities: %(slugs)s.") % {"slugs": ", ".join(unknown)}]})
     current = set(opportunity.cities.all()) if opportunity else {owner}
