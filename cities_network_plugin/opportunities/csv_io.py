@@ -7,9 +7,12 @@ shows it (the header is line 1), and only a file without problems is written, in
 stops after the check.
 
 Dates and times in the file are wall-clock times of the owning city's time zone, as a city team writes them.
-A row with a ``uuid`` updates that opportunity (it must belong to the importing city); a row without one
-creates a new opportunity. A column left out of the file leaves that field of existing opportunities alone.
-Exporting and importing the same file changes nothing: unchanged rows are not saved at all.
+A row with a ``uuid`` updates that opportunity (it must belong to the importing city: any other uuid is
+answered as one of no opportunity); a row without one creates a new opportunity (a person imports courses of the
+city's organisations only, ``api.check_course``); an opportunity's course is never changed. ``cities`` names only
+cities the importing person may see (``api.cities_named``). A column left out of the file leaves that field of
+existing opportunities alone. Exporting and importing the same file changes nothing: unchanged rows are not saved
+at all.
 """
 from __future__ import annotations
 
@@ -283,7 +286,9 @@ class _Lookup:
 
     def __init__(self, city: City, uuids: set[uuid.UUID], user=None):
         self.city, self.user = city, user
-        self.by_uuid = {o.uuid: o for o in Opportunity.objects.filter(uuid__in=uuids).prefetch_related("cities")}
+        # Only the city's own: another city's uuid is answered as one of no opportunity.
+        self.by_uuid = {o.uuid: o for o in Opportunity.objects.filter(uuid__in=uuids, city=city)
+                        .prefetch_related("cities")}
         self.stakeholders = {s.name: s for s in Stakeholder.objects.filter(city=city)}
         self.cities = {c.slug: c for c in api.nameable_cities(user)}
 
@@ -338,11 +343,8 @@ def _target(text: str, lookup: _Lookup) -> Opportunity:
                               % {"value": text})
     opportunity = lookup.by_uuid.get(value)
     if opportunity is None:
-        raise ValidationError(_("no opportunity has the uuid %(value)s (leave it blank to add a new opportunity).")
-                              % {"value": text})
-    if opportunity.city_id != lookup.city.pk:
-        raise ValidationError(_("the opportunity %(value)s belongs to another city; import it there.")
-                              % {"value": text})
+        raise ValidationError(_("%(city)s has no opportunity of its own with the uuid %(value)s (leave it blank to "
+                                "add a new opportunity).") % {"city": lookup.city.name, "value": text})
     return opportunity
 
 

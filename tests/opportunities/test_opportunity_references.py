@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from cities_network_plugin.opportunities import api, csv_io
@@ -204,3 +205,29 @@ def test_the_admin_change_form_shows_the_course_without_an_input(client, admin_a
             page = client.get(f"{ADMIN}/{opportunity.pk}/change/").content.decode()
             assert 'name="course_key"' not in page
         assert "course-v1:AlphaX+Bikes+2026" in client.get(f"{ADMIN}/{course.pk}/change/").content.decode()
+
+
+# --- 4. and 5. The CSV import: another city's uuid, another city's id ----------------------------------------------
+
+def test_the_csv_import_answers_another_citys_uuid_as_an_unknown_one(city_a, city_b, admin_a):
+    beta = api.create_opportunity(city_b, {"title": "Beta's draft", "kind": "event"})
+    unknown = "7f1b1c3e-5a9d-4c61-9f2e-3d2c1b0a9f8e"
+    lines = [import_rows(city_a, admin_a, {"uuid": value, "title": "Taken over"}).error_lines()
+             for value in (str(beta.uuid), unknown)]
+    assert [[without(line, value) for line in found] for found, value in zip(lines, (str(beta.uuid), unknown),
+                                                                            strict=True)] == [
+        ["line 2: uuid: Alpha has no opportunity of its own with the uuid <value> (leave it blank to add a new "
+         "opportunity)."]] * 2
+    beta.refresh_from_db()
+    assert beta.title == "Beta's draft"
+
+
+def test_the_import_page_answers_a_city_out_of_reach_as_an_unknown_one(client, admin_a, city_a, city_b, prospect):
+    client.force_login(admin_a)
+    answers = []
+    for city in (str(city_b.pk), str(prospect.pk), "987654321"):
+        upload = SimpleUploadedFile("opportunities.csv", b"title\nIntruder\n", "text/csv")
+        response = client.post(f"{ADMIN}/import-csv/", {"city": city, "file": upload})
+        answers.append((response.status_code, admin_errors(response)))
+    assert len(set(answers)) == 1 and "Select a valid choice" in answers[0][1], answers
+    assert not Opportunity.objects.exists()
