@@ -11,14 +11,13 @@ import io
 import secrets
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from ..tenancy import api as tenancy_api
 from . import api
 from .models import ClaimCode, CompletionSource, Opportunity, OpportunityCompletion, PublicationStatus
 
@@ -124,17 +123,14 @@ def import_attendance(opportunity: Opportunity, text: str, recorded_by, dry_run:
     if not wanted:
         result.errors.append((None, _("the file lists no learners.")))
         return result
-    model = get_user_model()
-    values = {v for _line, v in wanted}
-    users = {}
-    for user in model.objects.filter(Q(username__in=values) | Q(email__in=values)):
-        users.setdefault(user.username, user)
-        users.setdefault(user.email, user)
+    # As every form of the plugin names a person (tenancy.api.find_user): no account and several accounts are one
+    # message, and an address several accounts share names none of them.
+    users = tenancy_api.find_users(value for _line, value in wanted)
     seen = {}
     for line, value in wanted:
-        user = users.get(value)
-        if user is None:
-            result.errors.append((line, _("no learner with the username or email '%(value)s'.") % {"value": value}))
+        user = users[value]
+        if isinstance(user, ValidationError):
+            result.errors.append((line, user.messages[0]))
         elif user.pk in seen:
             result.errors.append((line, _("'%(value)s' is listed already on line %(line)d.")
                                   % {"value": value, "line": seen[user.pk]}))

@@ -7,12 +7,13 @@ Views, serializers, the admin and other domains call these instead of touching t
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
@@ -77,21 +78,54 @@ def roles_of_user(user) -> dict[str, str]:
     return dict(CityRole.objects.filter(user_id=user.pk).values_list("city__slug", "role"))
 
 
+ADDRESSES_PER_QUERY = 200  # email addresses looked up in one statement (an OR of iexact: indexed on MySQL)
+
+
 def find_user(identifier: str):
     """
     A user by username or email address, or a ValidationError. An address of no account and one shared by several
     get the same message: which addresses have accounts is not for city teams to learn.
     """
+    found = find_users([identifier])[identifier]
+    if isinstance(found, ValidationError):
+        raise found
+    return found
+
+
+def find_users(identifiers: Iterable[str]) -> dict:
+    """
+    ``find_user`` for many people at once (an attendance CSV), in a few statements however many they are: each
+    identifier, as given, maps to its account or to the ValidationError ``find_user`` raises for it. An address
+    matches whatever its case (``email__iexact``), and one that several accounts share names none of them.
+    """
     user_model = get_user_model()
-    identifier = (identifier or "").strip()
-    if not identifier:
-        raise ValidationError(_("Give the person's username or email address."))
-    field = "email__iexact" if "@" in identifier else "username"
-    try:
-        return user_model.objects.get(**{field: identifier})
-    except (user_model.DoesNotExist, user_model.MultipleObjectsReturned) as exc:
-        raise ValidationError(_("'%(value)s' does not name one account. Check it with the person, or give their "
-                                "username.") % {"value": identifier}) from exc
+    given = {identifier: (identifier or "").strip() for identifier in identifiers}
+    names = {value for value in given.values() if value and "@" not in value}
+    addresses = sorted({value.lower() for value in given.values() if "@" in value})
+    by_name: dict[str, list] = {}
+    for user in user_model.objects.filter(username__in=names) if names else ():
+        by_name.setdefault(user.username.lower(), []).append(user)
+    by_address: dict[str, list] = {}
+    for start in range(0, len(addresses), ADDRESSES_PER_QUERY):
+        match = Q()
+        for address in addresses[start:start + ADDRESSES_PER_QUERY]:
+            match |= Q(email__iexact=address)
+        for user in user_model.objects.filter(match):
+            by_address.setdefault(user.email.lower(), []).append(user)
+    found = {}
+    for identifier, value in given.items():
+        if not value:
+            found[identifier] = ValidationError(_("Give the person's username or email address."))
+            continue
+        if "@" in value:
+            accounts = by_address.get(value.lower(), [])
+        else:  # the database decided which usernames equal it (MySQL's collation ignores case, SQLite's does not)
+            accounts = by_name.get(value.lower(), [])
+            accounts = [user for user in accounts if user.username == value] or accounts
+        found[identifier] = accounts[0] if len(accounts) == 1 else ValidationError(
+            _("'%(value)s' does not name one account. Check it with the person, or give their username.")
+            % {"value": value})
+    return found
 
 
 def set_member(city: City, user, role: str, acting_user=None) -> CityRole:

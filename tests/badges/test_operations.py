@@ -62,7 +62,7 @@ def test_attendance_csv_is_checked_whole(core_a, learner, make_user, event_oppor
     response = api_client(core_a).post(url, {"file": bad}, format="multipart")
     assert response.status_code == 400
     assert response.json()["errors"] == [
-        {"line": 3, "message": "no learner with the username or email 'ghost'."},
+        {"line": 3, "message": "'ghost' does not name one account. Check it with the person, or give their username."},
         {"line": 4, "message": "'learner@example.com' is listed already on line 2."}]
     assert not OpportunityCompletion.objects.exists()
     dry = api_client(core_a).post(url, {"file": io.BytesIO(b"user\nlearner\nana@example.com\n"), "dry_run": True},

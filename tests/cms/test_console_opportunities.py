@@ -120,7 +120,7 @@ def test_attendance_from_a_csv_is_checked_first(client, admin_a, make_user, city
     response = upload("user\nana\nnobody\n", dry_run=False)
     assert response.status_code == 400
     assert "Line 3:" in response.content.decode()
-    assert "no learner with the username or email &#x27;nobody&#x27;." in response.content.decode()
+    assert "&#x27;nobody&#x27; does not name one account." in response.content.decode()
     assert not OpportunityCompletion.objects.exists()
     response = upload("user\nana\nben@example.com\n", dry_run=True)
     assert response.status_code == 200
