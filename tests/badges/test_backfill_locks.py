@@ -22,7 +22,7 @@ LEARNERS = 400  # past MariaDB's eq_range_index_dive_limit (200), where the plan
 
 @pytest.mark.django_db(transaction=True)
 def test_a_batch_locks_only_its_own_learners(make_class):
-    passed = [f"course-v1:Back+C{n}+2026" for n in range(20)]  # a batch over many learners and many courses
+    passed = [f"course-v1:AlphaX+C{n}+2026" for n in range(20)]  # a batch over many learners and many courses
     for n, key in enumerate(passed):
         make_class([{"requirements": [{"kind": "course_passed", "target": key}]}], name=f"Badge {n}")
     # Learners outside the batch first (the outsider among them), then the batch's: a table where the batch is a

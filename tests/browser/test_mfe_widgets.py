@@ -7,6 +7,7 @@ unreachable; each checked with axe.
 from django.contrib.auth import get_user_model
 
 from cities_network_plugin.badges import api as badges_api
+from cities_network_plugin.tenancy import api as tenancy_api
 from cities_network_plugin.tenancy.models import City, CityStatus
 
 from tests.badges.conftest import send_passing
@@ -25,6 +26,7 @@ def badges_of(user):
     """One badge held (awarded by hand) and one under way (one of its two courses passed, through the pipeline)."""
     city = City.objects.create(slug="alpha", name="Alpha", country="LT", status=CityStatus.MEMBER,
                                timezone="Europe/Vilnius", languages=["en"])
+    tenancy_api.add_organization(city, "AlphaX", "Alpha University")  # the city's badges may count its courses
     held = badges_api.create_class(city, {
         "name": "Bike mechanic", "description": "Fixes bicycles.", "criteria_narrative": "Fix three.",
         "status": "active", "groups": [{"requirements": [{"kind": "manual"}]}]})
